@@ -1,0 +1,36 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def audit_record(
+    *,
+    obj: models.Model,
+    action: str,
+    actor=None,
+    reason: str = "",
+    rule_id: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Write the one audit row that every state change leaves behind."""
+    return AuditEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        rule_id=rule_id,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
+
+
+def audit_trail(obj: models.Model):
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=str(obj.pk)
+    ).select_related("actor")

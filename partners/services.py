@@ -1,0 +1,54 @@
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.audit import audit_record
+from core.months import add_months
+
+from .choices import IncubationBasis
+from .models import Contract, Partner, PartnerMembership
+
+
+@transaction.atomic
+def partner_user_create(*, username: str, partner_code: str, password: str | None = None):
+    """A login bound to one partner, without staff rights; re-running it re-binds the same user."""
+    partner = Partner.objects.filter(code=partner_code).first()
+    if partner is None:
+        raise ValidationError(f"partner_code: 合作方 '{partner_code}' 不存在")
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults={"is_staff": False})
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(f"username: '{username}' 是运营人员账号，不能绑定合作方")
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    PartnerMembership.objects.update_or_create(user=user, defaults={"partner": partner})
+    audit_record(obj=partner, action="partner_user_bind", data={"username": username})
+    return user
+
+
+def contract_default_incubation(
+    *, partner: Partner, cooperation_type: str, start_date: dt.date, gap_months: int
+) -> tuple[bool, str]:
+    """Incubation eligibility by R-M-INCUB when no explicit decision is given.
+
+    First-time introduction, or re-introduction with no contract of the same type in the
+    ``gap_months`` before ``start_date``, qualifies. Mode changes and other cases are decisions
+    recorded on the contract explicitly.
+    """
+    earlier = Contract.objects.filter(partner=partner, start_date__lt=start_date)
+    if not earlier.exists():
+        return True, IncubationBasis.FIRST_TIME
+    same_type = earlier.filter(cooperation_type=cooperation_type)
+    window_start = add_months(start_date, -gap_months)
+    recent = same_type.filter(end_date__isnull=True) | same_type.filter(end_date__gte=window_start)
+    if same_type.exists() and not recent.exists():
+        return True, IncubationBasis.REINTRODUCED
+    return False, IncubationBasis.NONE
+
+
+
