@@ -4,7 +4,15 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_MODULES = ["partners.api"]
+API_MODULES = [
+    "partners.api",
+    "enforcement.api",
+    "scoring.api",
+    "credit.api",
+    "controls.api",
+    "settlement.api",
+    "codes.api",
+]
 
 router = DefaultRouter()
 for module_name in API_MODULES:

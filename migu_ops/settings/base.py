@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "partners",
+    "enforcement",
     "scoring",
-    "codes",
+    "credit",
+    "controls",
     "settlement",
+    "codes",
 ]
 
 MIDDLEWARE = [

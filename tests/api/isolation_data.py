@@ -1,0 +1,63 @@
+"""One row per partner for every API endpoint, so the isolation test can prove no row leaks.
+
+Every router basename must have a maker here: ``make(partner) -> model instance`` returning a row
+that belongs to ``partner`` and is visible to that partner (approved, where the endpoint publishes
+only approved results). A new endpoint without a maker fails the isolation test.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.db import models
+
+from enforcement.choices import RestrictedAction
+from enforcement.services import restriction_create
+from tests import factories
+
+MAKERS: dict[str, Callable[..., models.Model]] = {}
+
+
+def maker(basename: str):
+    def register(func):
+        MAKERS[basename] = func
+        return func
+
+    return register
+
+
+@maker("partner")
+def _partner(partner):
+    return partner
+
+
+@maker("contract")
+def _contract(partner):
+    return factories.ContractFactory(partner=partner)
+
+
+@maker("sub-channel")
+def _sub_channel(partner):
+    return factories.SubChannelFactory(partner=partner)
+
+
+@maker("complaint")
+def _complaint(partner):
+    return factories.ComplaintFactory(partner=partner)
+
+
+@maker("revenue")
+def _revenue(partner):
+    return factories.MonthlyRevenueFactory(partner=partner)
+
+
+@maker("contribution")
+def _contribution(partner):
+    return factories.MonthlyContributionFactory(partner=partner)
+
+
+@maker("restriction")
+def _restriction(partner):
+    return restriction_create(
+        partner=partner, action=RestrictedAction.APPLY_CODES, starts_on=dt.date(2026, 10, 1), ends_on=None,
+        rule_id="R-D-WARN", source=partner, source_key="isolation",
+    )
