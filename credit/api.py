@@ -1,1 +1,129 @@
-routes: list = []
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from core.api.permissions import caller_partner_id, is_staff_user
+from core.api.scoping import PartnerScopedMixin
+from core.months import parse_date
+from enforcement.models import Restriction
+from enforcement.selectors import in_force_q
+from partners.models import Partner
+
+from . import filters, selectors, serializers
+from .choices import EvidenceChannel
+from .models import CompanyImportanceEvidence, MajorViolation
+from .services import company_importance_file
+
+
+class CreditScoreViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly credit scores (R-K-RANGE); partners see only approved ones. ``path/``: the way to the next grade."""
+
+    published_only_for_partners = True
+    queryset = selectors.credit_scores()
+    serializer_class = serializers.CreditScoreSerializer
+    filterset_class = filters.CreditScoreFilter
+
+    @extend_schema(responses=serializers.CreditPathSerializer)
+    @action(detail=True, methods=["get"])
+    def path(self, request, pk=None):
+        return Response(serializers.CreditPathSerializer(selectors.credit_score_path(score=self.get_object())).data)
+
+
+class CreditSanctionViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Sanctions of published grades and linked penalties, with due dates (R-K-DEADLINE) and status."""
+
+    queryset = selectors.credit_sanctions()
+    serializer_class = serializers.CreditSanctionSerializer
+    filterset_class = filters.CreditSanctionFilter
+
+
+def _date_param(request):
+    text = request.query_params.get("date")
+    if not text:
+        return timezone.localdate()
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise ValidationError({"date": [str(exc)]}) from None
+
+
+@extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD（默认今天）")])
+class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """What is blocked for a partner on a date and until when: ``action_allowed`` over every action.
+
+    A partner sees its own row; staff see the partners with a restriction in force on the date
+    (or any partner with ``?partner=CODE``).
+    """
+
+    partner_lookup = "id"
+    lookup_field = "code"
+    queryset = Partner.objects.order_by("code")
+    serializer_class = serializers.BlockedSummarySerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        code = self.request.query_params.get("partner")
+        if code:
+            return queryset.filter(code=code)
+        if self.action == "list" and is_staff_user(self.request.user):
+            in_force = Restriction.objects.filter(in_force_q(_date_param(self.request))).values("partner_id")
+            queryset = queryset.filter(pk__in=in_force)
+        return queryset
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        on = _date_param(self.request)
+        if kwargs.get("many"):
+            data = [selectors.blocked_summary(partner=partner, on=on) for partner in instance]
+        elif instance is not None:
+            data = selectors.blocked_summary(partner=instance, on=on)
+        else:
+            return super().get_serializer(*args, **kwargs)
+        return serializers.BlockedSummarySerializer(data, many=kwargs.get("many", False))
+
+
+class CompanyImportanceViewSet(PartnerScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Company-importance evidence (R-K-STRATEGIC): partners file their own, staff file for any partner."""
+
+    partner_may_write = True
+    queryset = CompanyImportanceEvidence.objects.select_related("partner")
+    serializer_class = serializers.CompanyImportanceSerializer
+    filterset_class = filters.CompanyImportanceFilter
+
+    def perform_create(self, serializer):
+        user = self.request.user
+        data = dict(serializer.validated_data)
+        if is_staff_user(user):
+            partner = data.pop("partner", None)
+            if partner is None:
+                raise ValidationError({"partner": ["运营人员提交时须填写合作方编码"]})
+            channel = EvidenceChannel.STAFF
+        else:
+            data.pop("partner", None)
+            partner = Partner.objects.get(pk=caller_partner_id(user))
+            channel = EvidenceChannel.PARTNER_API
+        try:
+            serializer.instance = company_importance_file(partner=partner, channel=channel, actor=user, **data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+
+
+class MajorViolationViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Approved major violations (R-X-MAJOR) and whether the penalty is settled (R-K-LINKED)."""
+
+    published_only_for_partners = True
+    queryset = MajorViolation.objects.select_related("partner")
+    serializer_class = serializers.MajorViolationSerializer
+    filterset_class = filters.MajorViolationFilter
+
+
+routes = [
+    ("credit-scores", CreditScoreViewSet, "credit-score"),
+    ("credit-sanctions", CreditSanctionViewSet, "credit-sanction"),
+    ("blocked", BlockedViewSet, "blocked"),
+    ("company-importance", CompanyImportanceViewSet, "company-importance"),
+    ("major-violations", MajorViolationViewSet, "major-violation"),
+]

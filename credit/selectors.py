@@ -1,0 +1,175 @@
+"""Reads for the credit score: the month's facts aggregated in the database, sanctions, blocked actions."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.choices import ApprovalStatus
+from core.months import add_months, month_end
+from enforcement.choices import RestrictedAction
+from enforcement.selectors import action_allowed
+from partners.choices import CooperationType
+from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
+from scoring.selectors import rule_book_for
+
+from .choices import SanctionStatus
+from .models import CompanyImportanceEvidence, CreditSanction, MajorViolation, ManualItemScore, MonthlyCreditScore
+from .rules import PartnerMonthFacts, next_grade_path
+
+
+def notification_counts_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
+    """R-D-NOTIFY counts of the month per (partner id, cooperation type), from the scoring core.
+
+    Adapter: the scoring core owns daily notifications; credit only sums them per partner (R-K-HEALTH).
+    """
+    from scoring import selectors as scoring_selectors
+
+    provider = getattr(scoring_selectors, "notification_counts_for_month", None)
+    if provider is None:
+        raise NotImplementedError("scoring.selectors.notification_counts_for_month is not available yet")
+    return provider(month=month)
+
+
+def _contracts_overlapping(month: dt.date) -> QuerySet[Contract]:
+    return Contract.objects.filter(start_date__lte=month_end(month)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=month)
+    )
+
+
+def credit_facts_for_month(*, month: dt.date) -> dict[int, PartnerMonthFacts]:
+    """One ``PartnerMonthFacts`` per partner with a contract in force during the month (one query per source)."""
+    last_day = month_end(month)
+    scope: dict[int, dict] = {}
+    for row in _contracts_overlapping(month).values("partner_id", "partner__partner_class", "cooperation_type"):
+        entry = scope.setdefault(row["partner_id"], {"partner_class": row["partner__partner_class"], "joint": False})
+        entry["joint"] |= row["cooperation_type"] == CooperationType.JOINT_MEMBERSHIP
+    if not scope:
+        return {}
+    ids = list(scope)
+
+    notifications: dict[int, int] = defaultdict(int)
+    for (partner_id, _cooperation_type), count in notification_counts_for_month(month=month).items():
+        notifications[partner_id] += int(count)
+
+    tickets = {
+        row["partner_id"]: (row["total"], row["late"])
+        for row in ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=last_day)
+        .values("partner_id")
+        .annotate(total=Count("id"), late=Count("id", filter=Q(handled_late=True)))
+    }
+    revenue = {
+        row["partner_id"]: row["total"] or Decimal("0")
+        for row in MonthlyRevenue.objects.filter(month=month)
+        .values("partner_id")
+        .annotate(total=Sum(F("phone_bill") + F("third_party") + F("cash")))
+    }
+    contributions = {
+        row["partner_id"]: (row["purchases"] or Decimal("0"), row["ads"] or Decimal("0"))
+        for row in MonthlyContribution.objects.filter(month=month)
+        .values("partner_id")
+        .annotate(purchases=Sum("product_purchases"), ads=Sum("ads_placed"))
+    }
+    importance: dict[int, list[str]] = defaultdict(list)
+    for partner_id, category in company_importance_in_force(month=month).values_list("partner_id", "category"):
+        importance[partner_id].append(category)
+    manual: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for partner_id, item, points in ManualItemScore.objects.filter(month=month).values_list(
+        "partner_id", "item", "points"
+    ):
+        manual[partner_id][item] = points
+
+    facts = {}
+    for partner_id in ids:
+        total, late = tickets.get(partner_id, (0, 0))
+        purchases, ads = contributions.get(partner_id, (Decimal("0"), Decimal("0")))
+        facts[partner_id] = PartnerMonthFacts(
+            partner_id=partner_id,
+            month=month,
+            partner_class=scope[partner_id]["partner_class"],
+            has_joint_membership=scope[partner_id]["joint"],
+            notifications=notifications.get(partner_id, 0),
+            tickets=total,
+            late_tickets=late,
+            revenue=revenue.get(partner_id, Decimal("0")),
+            product_purchases=purchases,
+            ads_placed=ads,
+            importance_categories=tuple(sorted(importance.get(partner_id, []))),
+            manual_scores=manual.get(partner_id, {}),
+        )
+    return facts
+
+
+def company_importance_in_force(*, month: dt.date) -> QuerySet[CompanyImportanceEvidence]:
+    """Approved evidence counting for the month: effective from the month after approval (R-K-STRATEGIC)."""
+    return CompanyImportanceEvidence.objects.filter(
+        status=ApprovalStatus.APPROVED, effective_from__lte=month
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=month))
+
+
+def previous_monthly_scores(*, month: dt.date, count: int) -> dict[int, list[Decimal | None]]:
+    """Stored monthly scores of the ``count`` months before ``month``, newest first, None where missing."""
+    if count <= 0:
+        return {}
+    months = [add_months(month, -offset) for offset in range(1, count + 1)]
+    found: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * count)
+    for partner_id, earlier, monthly in MonthlyCreditScore.objects.filter(month__in=months).values_list(
+        "partner_id", "month", "monthly_score"
+    ):
+        found[partner_id][months.index(earlier)] = monthly
+    return dict(found)
+
+
+def major_violations_in_force(*, month: dt.date) -> dict[int, MajorViolation]:
+    """Approved major violations decided on or before the month's end, latest per partner (R-K-MAJOR)."""
+    result: dict[int, MajorViolation] = {}
+    for violation in MajorViolation.objects.filter(
+        status=ApprovalStatus.APPROVED, effective_on__lte=month_end(month)
+    ).order_by("effective_on", "id"):
+        result[violation.partner_id] = violation
+    return result
+
+
+def credit_scores() -> QuerySet[MonthlyCreditScore]:
+    return MonthlyCreditScore.objects.select_related("partner", "rule_set", "major_violation")
+
+
+def credit_score_path(*, score: MonthlyCreditScore) -> dict:
+    """The partner's path to the next grade, computed from the score's own rule set."""
+    return next_grade_path(
+        score=score.score,
+        monthly_score=score.monthly_score,
+        month=score.month,
+        items=score.items,
+        months=score.months,
+        book=rule_book_for(score.rule_set),
+    )
+
+
+def credit_sanctions() -> QuerySet[CreditSanction]:
+    return CreditSanction.objects.select_related("partner", "origin_partner", "credit_score", "replaced_by")
+
+
+def overdue_sanctions(*, on: dt.date | None = None) -> QuerySet[CreditSanction]:
+    """Sanctions past their R-K-DEADLINE due date and still not applied."""
+    return credit_sanctions().filter(status=SanctionStatus.PENDING, due_on__lt=on or timezone.localdate())
+
+
+def blocked_summary(*, partner, on: dt.date) -> dict:
+    """``action_allowed`` asked for every action: what is blocked for the partner on ``on``, why, and until when."""
+    blocked, allowed = [], []
+    for action, label in RestrictedAction.choices:
+        verdict = action_allowed(partner=partner, action=action, on=on)
+        if verdict.allowed:
+            allowed.append(action)
+            continue
+        blocked.append({
+            "action": action,
+            "label": str(label),
+            "blocked_until": verdict.blocked_until.isoformat() if verdict.blocked_until else None,
+            "rule_ids": verdict.rule_ids,
+            "reasons": verdict.reasons,
+        })
+    return {"partner": partner.code, "date": on.isoformat(), "blocked": blocked, "allowed": allowed}
