@@ -61,3 +61,50 @@ def _restriction(partner):
         partner=partner, action=RestrictedAction.APPLY_CODES, starts_on=dt.date(2026, 10, 1), ends_on=None,
         rule_id="R-D-WARN", source=partner, source_key="isolation",
     )
+
+
+# --- credit (R-K-*, R-X-*) ---------------------------------------------------------------------------------------
+
+def _approved_credit_score(partner, month=dt.date(2026, 10, 1)):
+    from core.choices import ApprovalStatus
+    from tests.credit.factories import MonthlyCreditScoreFactory
+
+    return MonthlyCreditScoreFactory(partner=partner, month=month, status=ApprovalStatus.APPROVED, grade="C")
+
+
+@maker("credit-score")
+def _credit_score(partner):
+    return _approved_credit_score(partner)
+
+
+@maker("credit-sanction")
+def _credit_sanction(partner):
+    from credit.models import CreditSanction
+
+    score = _approved_credit_score(partner, month=dt.date(2026, 9, 1))
+    return CreditSanction.objects.create(
+        partner=partner, origin_partner=partner, credit_score=score, month=score.month, grade="C",
+        code="no_new_codes", action=RestrictedAction.APPLY_CODES, rule_id="R-K-RANGE",
+        issued_on=dt.date(2026, 10, 9), due_on=dt.date(2026, 10, 15),
+    )
+
+
+@maker("blocked")
+def _blocked(partner):
+    _restriction(partner)
+    return partner
+
+
+@maker("company-importance")
+def _company_importance(partner):
+    from tests.credit.factories import CompanyImportanceEvidenceFactory
+
+    return CompanyImportanceEvidenceFactory(partner=partner)
+
+
+@maker("major-violation")
+def _major_violation(partner):
+    from core.choices import ApprovalStatus
+    from tests.credit.factories import MajorViolationFactory
+
+    return MajorViolationFactory(partner=partner, status=ApprovalStatus.APPROVED, effective_on=dt.date(2026, 10, 20))

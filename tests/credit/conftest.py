@@ -3,9 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.approval import approval_approve, approval_submit
-
 import credit.selectors
+from core.approval import approval_approve, approval_submit
 
 
 @pytest.fixture(autouse=True)

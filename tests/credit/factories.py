@@ -5,7 +5,13 @@ import factory
 from django.utils import timezone
 
 from credit.choices import EvidenceChannel, MajorViolationCategory
-from credit.models import CalendarOverride, CompanyImportanceEvidence, MajorViolation, ManualItemScore, MonthlyCreditScore
+from credit.models import (
+    CalendarOverride,
+    CompanyImportanceEvidence,
+    MajorViolation,
+    ManualItemScore,
+    MonthlyCreditScore,
+)
 from scoring.models import RuleSet
 from tests.factories import PartnerFactory
 
