@@ -19,7 +19,7 @@ class RuleEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind, value = cleaned.get("kind"), cleaned.get("value")
+        kind, value = cleaned.get("kind") or self.instance.kind, cleaned.get("value")
         if kind and value is not None:
             errors = validate_rule_value(kind, value)
             if errors:
