@@ -1,5 +1,7 @@
 """Every admin page a staff member can open renders: change lists (with search), add forms and change forms."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -20,20 +22,18 @@ def superuser_client(client, django_user_model):
 
 @pytest.mark.parametrize(("model", "model_admin"), MODELS, ids=[m._meta.label for m, _ in MODELS])
 def test_admin_pages_render(superuser_client, model, model_admin):
-    import datetime as dt
-
     demo_seed(partner_count=3, months=1, today=dt.date(2026, 11, 23))
-    info = (model._meta.app_label, model._meta.model_name)
-    changelist = superuser_client.get(reverse("admin:%s_%s_changelist" % info), {"q": "x"})
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = superuser_client.get(reverse(f"{prefix}_changelist"), {"q": "x"})
     assert changelist.status_code == 200
-    assert superuser_client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert superuser_client.get(reverse(f"{prefix}_changelist")).status_code == 200
     request = changelist.wsgi_request
     if model_admin.has_add_permission(request):
-        assert superuser_client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+        assert superuser_client.get(reverse(f"{prefix}_add")).status_code == 200
     obj = model._default_manager.first()
     if obj is not None:
-        assert superuser_client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
-        history = superuser_client.get(reverse("admin:%s_%s_history" % info, args=[obj.pk]))
+        assert superuser_client.get(reverse(f"{prefix}_change", args=[obj.pk])).status_code == 200
+        history = superuser_client.get(reverse(f"{prefix}_history", args=[obj.pk]))
         assert history.status_code == 200
 
 
