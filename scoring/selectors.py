@@ -1,10 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from .choices import RuleSetStatus
-from .models import RuleEntry, RuleSet
-from .rules import RuleBook, RuleParam
+from .models import MonthlyWarning, RuleEntry, RuleSet
+from .rules import RuleBook, RuleParam, to_decimal
 
 
 class NoRuleSetInForce(LookupError):
@@ -50,3 +51,36 @@ def rule_book_in_force(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
 
 def clear_rule_book_cache() -> None:
     _BOOK_CACHE.clear()
+
+
+# --- Results other apps read (credit: notifications; settlement: warning levels and payout factor) ---------------
+
+
+def notification_counts_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
+    """The month's cumulative notification count (R-D-NOTIFY) per (partner_id, cooperation_type); absent = 0."""
+    rows = MonthlyWarning.objects.filter(month=month.replace(day=1), notification_count__gt=0)
+    return {
+        (partner_id, cooperation_type): count
+        for partner_id, cooperation_type, count in rows.values_list("partner_id", "cooperation_type",
+                                                                     "notification_count")
+    }
+
+
+def warning_levels_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
+    """The highest warning level reached in the month (R-D-WARN) per (partner_id, cooperation_type); absent = 0."""
+    rows = MonthlyWarning.objects.filter(month=month.replace(day=1), level__gt=0)
+    return {
+        (partner_id, cooperation_type): level
+        for partner_id, cooperation_type, level in rows.values_list("partner_id", "cooperation_type", "level")
+    }
+
+
+def warning_payout_percent(*, level: int, month: dt.date) -> Decimal:
+    """Settlement percentage paid at a warning level (R-D-WARN table, applied by R-S-WARN); 100 for level 0."""
+    if level <= 0:
+        return Decimal("100")
+    _, book = rule_book_in_force(on=month.replace(day=1))
+    for row in book.rows("warning_levels"):
+        if int(row["level"]) == level:
+            return to_decimal(row["payout_percent"])
+    raise ValueError(f"level: rule set v{book.version} has no warning level {level}")

@@ -110,3 +110,8 @@ def rule_set_activate(*, rule_set: RuleSet, effective_from: dt.date, actor=None)
 def rule_set_mark_used(*, rule_set_id: int) -> None:
     """Called when a result computed with this set is approved: from now on the set cannot change."""
     RuleSet.objects.filter(pk=rule_set_id, locked=False).update(locked=True)
+
+
+def penalty_proposal_enforce(*, proposal, actor=None) -> list:
+    """Register an approved warning proposal's suspensions (filled in by the penalty service below)."""
+    raise NotImplementedError
