@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -206,6 +207,9 @@ class PenaltyProposal(Approvable):
     )
     superseded_at = models.DateTimeField(_("取代时间"), null=True, blank=True)
     suspension_starts_on = models.DateField(_("暂停开始日期"), null=True, blank=True)
+    restrictions = GenericRelation(
+        "enforcement.Restriction", content_type_field="source_type", object_id_field="source_id"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
