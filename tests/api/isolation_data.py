@@ -61,3 +61,34 @@ def _restriction(partner):
         partner=partner, action=RestrictedAction.APPLY_CODES, starts_on=dt.date(2026, 10, 1), ends_on=None,
         rule_id="R-D-WARN", source=partner, source_key="isolation",
     )
+
+
+# --- scoring -----------------------------------------------------------------------------------------------------
+
+
+@maker("notification")
+def _notification(partner):
+    from tests.scoring.factories import make_notification
+
+    return make_notification(partner)
+
+
+@maker("warning")
+def _warning(partner):
+    from tests.scoring.factories import make_warning
+
+    return make_warning(partner)
+
+
+@maker("assessment")
+def _assessment(partner):
+    from tests.scoring.factories import make_assessment
+
+    return make_assessment(partner, status="approved")
+
+
+@maker("penalty-proposal")
+def _penalty_proposal(partner):
+    from tests.scoring.factories import make_proposal
+
+    return make_proposal(partner, status="approved")
