@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.approval import ApprovalActionsMixin
 from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
 from core.months import parse_date
@@ -19,8 +20,11 @@ from .models import CompanyImportanceEvidence, MajorViolation
 from .services import company_importance_file
 
 
-class CreditScoreViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly credit scores (R-K-RANGE); partners see only approved ones. ``path/``: the way to the next grade."""
+class CreditScoreViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly credit scores (R-K-RANGE); partners see only approved ones. ``path/``: the way to the next grade.
+
+    Staff: ``POST {id}/submit/``, ``approve/`` (division leader; issues the grade's sanctions), ``return/``.
+    """
 
     published_only_for_partners = True
     queryset = selectors.credit_scores()
@@ -111,7 +115,7 @@ class CompanyImportanceViewSet(PartnerScopedMixin, mixins.CreateModelMixin, view
             raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
 
 
-class MajorViolationViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class MajorViolationViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Approved major violations (R-X-MAJOR) and whether the penalty is settled (R-K-LINKED)."""
 
     published_only_for_partners = True

@@ -251,6 +251,11 @@ class CompanyImportanceEvidence(Approvable):
     def __str__(self) -> str:
         return f"{self.partner.code} {self.category}"
 
+    def approval_problems(self, *, action: str) -> list[str]:
+        if action == "approve" and not self.review_minutes.strip():
+            return [str(_("拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。"))]
+        return []
+
     def on_approved(self, *, actor) -> None:
         from .services import company_importance_on_approved
 

@@ -13,6 +13,7 @@ from enforcement.choices import RestrictedAction
 from enforcement.selectors import action_allowed
 from partners.choices import CooperationType
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
+from scoring.selectors import notification_counts_for_month as scoring_notification_counts_for_month
 from scoring.selectors import rule_book_for
 
 from .choices import SanctionStatus
@@ -23,14 +24,10 @@ from .rules import PartnerMonthFacts, next_grade_path
 def notification_counts_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
     """R-D-NOTIFY counts of the month per (partner id, cooperation type), from the scoring core.
 
-    Adapter: the scoring core owns daily notifications; credit only sums them per partner (R-K-HEALTH).
+    The scoring core owns daily notifications and warnings; credit only sums them per partner (R-K-HEALTH).
+    Kept as this module's own name so tests can substitute counts without running the daily job.
     """
-    from scoring import selectors as scoring_selectors
-
-    provider = getattr(scoring_selectors, "notification_counts_for_month", None)
-    if provider is None:
-        raise NotImplementedError("scoring.selectors.notification_counts_for_month is not available yet")
-    return provider(month=month)
+    return scoring_notification_counts_for_month(month=month)
 
 
 def _contracts_overlapping(month: dt.date) -> QuerySet[Contract]:

@@ -525,9 +525,7 @@ def company_importance_file(
 
 
 def company_importance_on_approved(*, evidence: CompanyImportanceEvidence, actor) -> None:
-    """Counts from the first day of the month after approval, never retroactively."""
-    if not evidence.review_minutes.strip():
-        raise ValidationError({"review_minutes": "拓展中心评审须记录会议纪要后才能审批通过"})
+    """Counts from the first day of the month after approval, never retroactively (minutes: approval_problems)."""
     approved_on = timezone.localdate(evidence.approved_at) if evidence.approved_at else timezone.localdate()
     evidence.effective_from = add_months(approved_on.replace(day=1), 1)
     if evidence.category not in importance_categories(on=evidence.effective_from):

@@ -63,7 +63,39 @@ def _restriction(partner):
     )
 
 
+# --- scoring -----------------------------------------------------------------------------------------------------
+
+
+@maker("notification")
+def _notification(partner):
+    from tests.scoring.factories import make_notification
+
+    return make_notification(partner)
+
+
+@maker("warning")
+def _warning(partner):
+    from tests.scoring.factories import make_warning
+
+    return make_warning(partner)
+
+
+@maker("assessment")
+def _assessment(partner):
+    from tests.scoring.factories import make_assessment
+
+    return make_assessment(partner, status="approved")
+
+
+@maker("penalty-proposal")
+def _penalty_proposal(partner):
+    from tests.scoring.factories import make_proposal
+
+    return make_proposal(partner, status="approved")
+
+
 # --- credit (R-K-*, R-X-*) ---------------------------------------------------------------------------------------
+
 
 def _approved_credit_score(partner, month=dt.date(2026, 10, 1)):
     from core.choices import ApprovalStatus
