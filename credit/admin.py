@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.approval import approval_bulk
+from core.audit import audit_record
 from core.choices import ApprovalStatus
 from enforcement.choices import RestrictedAction
 
@@ -25,6 +26,7 @@ from .services import (
     credit_sanction_apply,
     linked_penalties_settle,
     major_violation_record,
+    manual_item_keys,
     manual_item_score_set,
 )
 
@@ -186,6 +188,17 @@ class CreditSanctionAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.status != SanctionStatus.PENDING:
+            return [*self.readonly_fields, "action"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            audit_record(obj=obj, action="credit_sanction_edit", actor=request.user, rule_id=obj.rule_id,
+                         data={field: str(form.cleaned_data.get(field)) for field in form.changed_data})
+
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, obj):
         return obj.status == SanctionStatus.PENDING and obj.due_on < timezone.localdate()
@@ -321,6 +334,17 @@ class ManualItemScoreForm(forms.ModelForm):
         model = ManualItemScore
         fields = ["partner", "month", "item", "points", "note"]
 
+    def clean(self):
+        cleaned = super().clean()
+        month, item = cleaned.get("month"), cleaned.get("item")
+        if month and month.day != 1:
+            self.add_error("month", _("月份须为当月第一天（YYYY-MM-01）"))
+        elif month and item:
+            keys = manual_item_keys(month=month)
+            if item not in keys:
+                self.add_error("item", _("可录入项目：%(k)s") % {"k": ", ".join(keys)})
+        return cleaned
+
 
 @admin.register(ManualItemScore)
 class ManualItemScoreAdmin(SimpleHistoryAdmin):
@@ -334,30 +358,13 @@ class ManualItemScoreAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["partner"]
     date_hierarchy = "month"
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["partner", "month", "item"] if obj else []
+
     def save_model(self, request, obj, form, change):
         record = manual_item_score_set(partner=obj.partner, month=obj.month, item=obj.item, points=obj.points,
                                        note=obj.note, actor=request.user)
         obj.pk = record.pk
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        original_clean = form.clean
-
-        def clean(form_self):
-            cleaned = original_clean(form_self)
-            month, item = cleaned.get("month"), cleaned.get("item")
-            if month and item:
-                from .services import manual_item_keys
-
-                if month.day != 1:
-                    raise ValidationError({"month": _("月份须为当月第一天")})
-                keys = manual_item_keys(month=month)
-                if item not in keys:
-                    raise ValidationError({"item": _("可录入项目：%(k)s") % {"k": ", ".join(keys)}})
-            return cleaned
-
-        form.clean = clean
-        return form
 
 
 @admin.register(CalendarOverride)

@@ -63,6 +63,14 @@ def test_review_needs_minutes_and_the_department_head_r_k_strategic(staff_user, 
     assert evidence.status == ApprovalStatus.SUBMITTED
 
 
+def test_plain_approval_without_minutes_is_refused_r_k_strategic(staff_user, department_head):
+    from core.approval import ApprovalError, approval_approve
+
+    evidence = approval_submit(obj=CompanyImportanceEvidenceFactory(), actor=staff_user)
+    with pytest.raises(ApprovalError, match="会议纪要"):
+        approval_approve(obj=evidence, actor=department_head)
+
+
 @pytest.mark.parametrize(
     ("approved_on", "first_month"),
     [(dt.date(2026, 10, 1), dt.date(2026, 11, 1)), (dt.date(2026, 10, 31), dt.date(2026, 11, 1)),

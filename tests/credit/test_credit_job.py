@@ -175,3 +175,26 @@ def test_beat_schedule_is_installed_by_migration():
     scoring = PeriodicTask.objects.get(task="credit.run_credit_scoring")
     assert scoring.enabled and scoring.crontab.day_of_month == "5"
     assert PeriodicTask.objects.filter(task="credit.apply_due_sanctions", enabled=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("month", "item", "points", "field"),
+    [(OCT, "health", "80", "item"), (OCT, "unknown", "80", "item"), (dt.date(2026, 10, 2), "base_standard", "80",
+                                                                    "month"),
+     (OCT, "base_standard", "-1", "points"), (OCT, "base_standard", "100.5", "points")],
+)
+def test_manual_item_entry_errors_name_the_field_r_k_compose(staff_user, month, item, points, field):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        manual_item_score_set(partner=PartnerFactory(), month=month, item=item, points=Decimal(points),
+                              actor=staff_user)
+    assert field in caught.value.message_dict
+
+
+def test_manual_item_entry_is_an_upsert_r_k_compose(staff_user):
+    partner = PartnerFactory()
+    manual_item_score_set(partner=partner, month=OCT, item="base_standard", points=Decimal("40"), actor=staff_user)
+    record = manual_item_score_set(partner=partner, month=OCT, item="base_standard", points=Decimal("45"),
+                                   actor=staff_user)
+    assert record.points == Decimal("45") and partner.manual_item_scores.count() == 1
