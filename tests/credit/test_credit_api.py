@@ -101,3 +101,21 @@ def test_staff_blocked_list_shows_partners_with_restrictions(partner_a, partner_
     rows = staff_client.get("/api/v1/blocked/", {"date": "2026-10-14"}).json()["results"]
     assert [r["partner"] for r in rows] == ["PA"]
     assert staff_client.get("/api/v1/blocked/", {"partner": "PB"}).json()["results"][0]["blocked"] == []
+
+
+def test_scores_are_approved_over_the_api_by_the_division_leader_r_k_range(partner_a, staff_client, division_leader,
+                                                                            partner_a_client):
+    from rest_framework.test import APIClient
+
+    score = MonthlyCreditScoreFactory(partner=partner_a, grade="C", score=Decimal("500"),
+                                      monthly_score=Decimal("500"))
+    assert partner_a_client.post(f"{SCORES}{score.pk}/submit/").status_code == 403
+    assert staff_client.post(f"{SCORES}{score.pk}/submit/", {"note": "10月信用积分"}).json()["status"] == "submitted"
+    assert staff_client.post(f"{SCORES}{score.pk}/approve/").status_code == 403  # operations staff lack the role
+
+    leader = APIClient()
+    leader.force_authenticate(division_leader)
+    response = leader.post(f"{SCORES}{score.pk}/approve/", {"note": "同意"})
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+    assert CreditSanction.objects.filter(credit_score=score).count() == 3
+    assert partner_a_client.get(SCORES).json()["count"] == 1
