@@ -198,3 +198,16 @@ def test_manual_item_entry_is_an_upsert_r_k_compose(staff_user):
     record = manual_item_score_set(partner=partner, month=OCT, item="base_standard", points=Decimal("45"),
                                    actor=staff_user)
     assert record.points == Decimal("45") and partner.manual_item_scores.count() == 1
+
+
+def test_health_reads_the_scoring_cores_notification_counts_r_k_health(monkeypatch):
+    from tests.scoring.factories import make_warning
+
+    monkeypatch.undo()  # this test uses the real scoring.selectors.notification_counts_for_month
+    partner = partner_with_contract(code="REAL")
+    make_warning(partner, notification_count=1, level=0, cooperation_type=CooperationType.SALES_CHANNEL)
+    make_warning(partner, notification_count=2, level=0, cooperation_type=CooperationType.JOINT_MEMBERSHIP)
+    make_warning(partner, month=SEP, notification_count=9, level=1)
+    credit_scoring_run(month=OCT)
+    health = next(i for i in MonthlyCreditScore.objects.get(partner=partner).items if i["item"] == "health")
+    assert health["points"] == 25 and "通报 3 次" in health["detail"]  # 100 − 3 × 25, summed over types
