@@ -320,6 +320,13 @@ def credit_sanctions_apply_due(*, on: dt.date, actor=None) -> dict[str, int]:
     return counts
 
 
+def credit_sanctions_daily(*, on: dt.date, actor=None) -> dict[str, int]:
+    """The daily sanctions job: end sanctions of cooperation that has ended (R-K-AFTER-END) first, so they are
+    not applied only to end at once, then apply what is due (R-K-DEADLINE)."""
+    ended = credit_sanctions_end_for_ended_cooperations(on=on, actor=actor)
+    return {**credit_sanctions_apply_due(on=on, actor=actor), "ended_with_cooperation": ended}
+
+
 @transaction.atomic
 def credit_sanctions_end_with_cooperation(*, partner: Partner, on: dt.date, actor=None, reason: str = "") -> int:
     """R-K-AFTER-END: the partner's cooperation has ended; the listed sanctions end with it unless kept by decision.

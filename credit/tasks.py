@@ -6,12 +6,7 @@ from django.utils import timezone
 from core.jobs import job_run
 from core.months import format_month, parse_date, parse_month, previous_month
 
-from .services import (
-    JOB_NAME,
-    credit_sanctions_apply_due,
-    credit_sanctions_end_for_ended_cooperations,
-    credit_scoring_run,
-)
+from .services import JOB_NAME, credit_sanctions_daily, credit_scoring_run
 
 
 @shared_task(name="credit.run_credit_scoring", time_limit=60 * 60, soft_time_limit=55 * 60)
@@ -28,7 +23,5 @@ def apply_due_sanctions(date: str | None = None) -> dict:
     """Apply sanctions due on or before the day (R-K-DEADLINE) and end those of ended cooperations (R-K-AFTER-END)."""
     day = parse_date(date) if date else timezone.localdate()
     with job_run(job="apply_credit_sanctions", key=day.isoformat()) as progress:
-        counts = credit_sanctions_apply_due(on=day)
-        counts["ended_with_cooperation"] = credit_sanctions_end_for_ended_cooperations(on=day)
-        progress.run.counts = counts
-    return counts
+        progress.run.counts = credit_sanctions_daily(on=day)
+    return progress.run.counts

@@ -254,3 +254,31 @@ def test_overdue_sanctions_are_listed_in_the_admin_r_k_deadline(grade, admin_cli
     assert response.status_code == 200
     content = response.content.decode()
     assert "LATE" in content and "ONTIME" not in content
+
+
+def test_daily_command_ends_sanctions_of_ended_cooperation_before_applying_r_k_after_end(grade):
+    from django.core.management import call_command
+
+    partner = PartnerFactory()
+    ContractFactory(partner=partner, start_date=D(2024, 1, 1), end_date=D(2026, 10, 10))
+    grade(partner, "E", issued=BEFORE_NATIONAL_DAY)
+    call_command("apply_credit_sanctions", "--date", "2026-10-13", verbosity=0)
+    statuses = dict(CreditSanction.objects.filter(partner=partner).values_list("code", "status"))
+    assert statuses[SanctionCode.SUSPEND_SETTLEMENT] == SanctionStatus.CANCELLED
+    assert statuses[SanctionCode.NO_NEW_COOPERATION_TYPES] == SanctionStatus.CANCELLED
+    assert statuses[SanctionCode.NO_NEW_CODES] == SanctionStatus.APPLIED
+    assert not blocked(partner, A.SETTLEMENT, D(2026, 10, 13))
+
+
+def test_daily_celery_task_applies_due_sanctions_once_r_k_deadline(grade):
+    from core.models import JobRun
+    from credit.tasks import apply_due_sanctions
+
+    partner = PartnerFactory()
+    grade(partner, "C", issued=BEFORE_NATIONAL_DAY)
+    assert apply_due_sanctions.delay(date="2026-10-12").get()["applied"] == 0
+    assert apply_due_sanctions.delay(date="2026-10-13").get() == {"applied": 3, "waiting_for_choice": 0,
+                                                                  "ended_with_cooperation": 0}
+    assert apply_due_sanctions.delay(date="2026-10-13").get()["applied"] == 0
+    assert JobRun.objects.filter(job="apply_credit_sanctions").count() == 3
+    assert blocked(partner, A.APPLY_CODES, D(2026, 10, 13))

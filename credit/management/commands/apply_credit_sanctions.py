@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.jobs import job_run
 from core.months import parse_date
-from credit.services import credit_sanctions_apply_due, credit_sanctions_end_for_ended_cooperations
+from credit.services import credit_sanctions_daily
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--date: {exc}") from None
         with job_run(job="apply_credit_sanctions", key=day.isoformat()) as progress:
-            counts = credit_sanctions_apply_due(on=day)
-            counts["ended_with_cooperation"] = credit_sanctions_end_for_ended_cooperations(on=day)
-            progress.run.counts = counts
+            counts = progress.run.counts = credit_sanctions_daily(on=day)
         self.stdout.write(self.style.SUCCESS(
             f"{day}: 执行 {counts['applied']} 项，待选择 {counts['waiting_for_choice']} 项，"
             f"随合作终止结束 {counts['ended_with_cooperation']} 项"
