@@ -141,6 +141,9 @@ class BusinessCodeAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
         if change:
             return  # nothing editable after creation; state changes go through actions
@@ -148,11 +151,11 @@ class BusinessCodeAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         audit_record(obj=obj, action="code_create", actor=request.user, to_status=obj.status)
 
-    @admin.action(description=_("生效（今日起）"))
+    @admin.action(description=_("生效（按已填生效日期，未填则今日）"))
     def activate_today(self, request, queryset):
         today = timezone.localdate()
-        _run_each(self, request, queryset,
-                  lambda code: services.code_activate(code=code, effective_date=today, actor=request.user), "已生效")
+        _run_each(self, request, queryset, lambda code: services.code_activate(
+            code=code, effective_date=code.effective_date or today, actor=request.user), "已生效")
 
     @admin.action(description=_("退订完成，标记为已回收"))
     def finish_recycling(self, request, queryset):
@@ -304,6 +307,9 @@ class CodeApplicationAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         return self.readonly_on_change if obj else CodeApplicationAddForm.Meta.fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_on_change if obj else []

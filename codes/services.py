@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -647,6 +648,11 @@ def _proposals_sync(*, trigger: str, key: str, desired: dict[int, dict[str, Any]
     return counts
 
 
+def _decided_code_ids(*, trigger: str, key: str) -> QuerySet:
+    return CodeRecyclingProposal.objects.filter(trigger=trigger, trigger_key=key, status__in=_PROTECTED).values(
+        "code_id")
+
+
 def _minus_duration(day: dt.date, duration: Mapping[str, Any]) -> dt.date:
     amount, unit = int(duration["value"]), duration["unit"]
     if unit == "years":
@@ -670,8 +676,12 @@ def code_yearend_propose(*, year: int, progress: JobProgress | None = None) -> d
     cutoff = _minus_duration(reference, book.duration("code_yearend_min_in_force"))
     last_month = dt.date(year, 12, 1)
     months = [add_months(last_month, -offset) for offset in range(window - 1, -1, -1)]
+    # codes whose proposal was already submitted or approved are judged again, so a re-run can tell
+    # whether it would change them (their status may have moved on because of that very proposal)
+    decided = _decided_code_ids(trigger=ProposalTrigger.YEAR_END, key=str(year))
     candidates = list(
-        BusinessCode.objects.filter(kind=CodeKind.MONTHLY, status__in=IN_FORCE_STATUSES, effective_date__lt=cutoff)
+        BusinessCode.objects.filter(kind=CodeKind.MONTHLY, effective_date__lt=cutoff)
+        .filter(Q(status__in=IN_FORCE_STATUSES) | Q(pk__in=decided))
         .order_by("pk").values_list("pk", "code", "effective_date")
     )
     if progress:
@@ -726,7 +736,9 @@ def code_exit_propose(*, partner_exit: PartnerExit, actor=None) -> dict[str, int
     """Apply the exit rules code by code (R-B-EXIT) as proposals for assessment; idempotent."""
     rule_set, book = rule_book_in_force(on=partner_exit.exit_date)
     rule = book.rule_id("code_exit_min_users")
-    codes = BusinessCode.objects.filter(partner=partner_exit.partner, status__in=ALLOCATED_STATUSES)
+    decided = _decided_code_ids(trigger=ProposalTrigger.EXIT, key=str(partner_exit.pk))
+    codes = BusinessCode.objects.filter(partner=partner_exit.partner).filter(
+        Q(status__in=ALLOCATED_STATUSES) | Q(pk__in=decided))
     if partner_exit.cooperation_type:
         codes = codes.filter(contract__cooperation_type=partner_exit.cooperation_type)
     codes = codes.annotate(latest_users=selectors.latest_users_on_or_before(month=partner_exit.exit_date.replace(
