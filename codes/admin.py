@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.jobs import JobRefused
 from scoring.selectors import rule_book_for
 
 from . import services
@@ -40,7 +41,7 @@ def _run_each(modeladmin, request, queryset, handler, done_text: str) -> None:
         try:
             handler(obj)
             done += 1
-        except (ValidationError, PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied, JobRefused) as exc:
             modeladmin.message_user(request, f"{obj}: {_errors(exc)}", messages.ERROR)
     if done:
         modeladmin.message_user(request, f"{done_text}：{done} 条")

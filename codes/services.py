@@ -34,6 +34,7 @@ from .choices import (
     IN_FORCE_STATUSES,
     STEP_ROLES,
     BatchStatus,
+    CodeCategory,
     CodeKind,
     CodeStatus,
     ExitReason,
@@ -125,6 +126,8 @@ def application_apply(
             raise ValidationError({"requesting_department": "内部单位代码须填写申请部门（R-B-INTERNAL）"})
     if kind not in CodeKind.values:
         raise ValidationError({"kind": f"'{kind}' 不是有效的代码类型"})
+    if category not in CodeCategory.values:
+        raise ValidationError({"category": f"'{category}' 不是有效的代码类别"})
     if not name.strip():
         raise ValidationError({"name": "须填写代码名称"})
     price = _clean_price(price, field="price")
@@ -240,6 +243,14 @@ def _advance(application: CodeApplication, *, actor, step: str) -> CodeApplicati
     return application
 
 
+def _pass_step(application: CodeApplication, *, actor, note: str) -> CodeApplication:
+    """Move to the chain's next step, or approve through ``core.approval`` when this was the last one."""
+    step = selectors.next_step(application)
+    if step is not None:
+        return _advance(application, actor=actor, step=step)
+    return approval_approve(obj=application, actor=actor, note=note)
+
+
 def _return(application: CodeApplication, *, actor, reason: str) -> CodeApplication:
     step = application.stage
     returned = approval_return(obj=application, actor=actor, reason=reason)
@@ -281,7 +292,7 @@ def application_review(*, application: CodeApplication, reviewer, checklist: Map
         reason = f"产品初审未通过（R-B-CHECK）：{failed}" + (f"。{comment}" if comment else "")
         return _return(application, actor=reviewer, reason=reason)
     if selectors.passing_initial_reviews(application) >= book.integer("code_review_min_reviewers"):
-        return _advance(application, actor=reviewer, step=selectors.next_step(application))
+        return _pass_step(application, actor=reviewer, note=comment)
     return application
 
 
@@ -307,10 +318,7 @@ def application_decide(*, application: CodeApplication, actor, approve: bool, no
                                          passed=approve, comment=note)
     if not approve:
         return _return(application, actor=actor, reason=note)
-    step = selectors.next_step(application)
-    if step is not None:
-        return _advance(application, actor=actor, step=step)
-    return approval_approve(obj=application, actor=actor, note=note)
+    return _pass_step(application, actor=actor, note=note)
 
 
 def application_grant_code(*, application: CodeApplication, actor) -> BusinessCode:

@@ -136,6 +136,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "core.choices.ApprovalStatus",
+        "CodeCategoryEnum": "codes.choices.CodeCategory",
+        "CodeStatusEnum": "codes.choices.CodeStatus",
+        "ReviewStepEnum": "codes.choices.ReviewStep",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in-process.

@@ -291,5 +291,8 @@ def test_expired_contract_and_bad_input_write_nothing(staff_user):
     with pytest.raises(Exception) as exc:
         apply(make_contract(), staff_user, price="abc")
     assert "price" in str(exc.value)
+    with pytest.raises(Exception) as exc:
+        apply(make_contract(), staff_user, category="migu_own")
+    assert "category" in str(exc.value)
     assert CodeApplication.objects.count() == 0
     assert APPLY_DAY.month == 10

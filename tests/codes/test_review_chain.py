@@ -195,3 +195,18 @@ def test_ineligible_application_cannot_pass_initial_review(staff_user, reviewers
     extra = approval_submit(obj=extra, actor=staff_user)
     with pytest.raises(ValidationError, match="不符合条件"):
         application_review(application=extra, reviewer=reviewers[0], checklist=ALL_PASS)
+
+
+def test_the_chain_is_rule_set_data(staff_user, reviewers, director, leader):
+    """R-B-REVIEW [interpretation] is configurable: here first-batch applications also go to the leader."""
+    from scoring.models import RuleEntry
+
+    entry = RuleEntry.objects.get(rule_set__version=1, key="code_review_chains")
+    entry.value["rows"][0]["steps"] = ["initial_review", "director_review", "leader_approval"]
+    entry.save()
+    app = submitted(apply(make_contract(), staff_user), staff_user)
+    app = review_by(app, reviewers[:3])
+    app = application_decide(application=app, actor=director, approve=True)
+    assert (app.stage, app.status) == (ReviewStep.LEADER_APPROVAL, ApprovalStatus.SUBMITTED)
+    app = application_decide(application=app, actor=leader, approve=True)
+    assert app.status == ApprovalStatus.APPROVED

@@ -159,3 +159,25 @@ def test_process_assessment_director_and_return(reviewers, director):
         "assess", "submit", "return", "assess", "submit", "approve"]
     assert {e.rule_id for e in audit_trail(proposal)} == {"R-B-PROCESS"}
     assert [e.rule_id for e in audit_trail(code)] == ["R-B-YEAREND"]
+
+
+def _queries_for(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CodeRecyclingProposal.objects.all().delete()
+    for _ in range(count):
+        code_with_users(10)
+    with CaptureQueriesContext(connection) as captured:
+        code_yearend_propose(year=2026)
+    return len(captured.captured_queries)
+
+
+def test_year_end_is_set_based():
+    """No query per code: the number of queries does not grow with the number of codes."""
+    from scoring.selectors import rule_book_in_force
+
+    rule_book_in_force(on=dt.date(2026, 12, 31))  # the rule book is cached after its first read
+    few, many = _queries_for(3), _queries_for(30)
+    assert few == many
+    assert CodeRecyclingProposal.objects.count() == 33
