@@ -143,6 +143,7 @@ SPECTACULAR_SETTINGS = {
         "CodeStatusEnum": "codes.choices.CodeStatus",
         "ReviewStepEnum": "codes.choices.ReviewStep",
         "CreditSanctionStatusEnum": "credit.choices.SanctionStatus",
+        "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
     },
 }
 
