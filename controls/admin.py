@@ -124,6 +124,9 @@ class ControlEventAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("measures")
 
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status not in EDITABLE:
             return False

@@ -70,6 +70,7 @@ class ProposedMeasure:
     rule_id: str
     scope: str
     province: str = ""
+    #: a shut sub-channel promotes nothing, whatever the business; "all business" covers every cooperation type
     all_cooperation_types: bool = False
     on_sub_channel: bool = False
     action: str = ""
@@ -168,7 +169,7 @@ def propose_measures(*, book: RuleBook, facts: EventFacts, context: MonthContext
         measure = ProposedMeasure(
             key=unique_key(row["measure"]), kind=kind, rule_id=rule_id, scope=scope if scope != "event" else (
                 MeasureScope.PROVINCE if province else MeasureScope.NATIONAL),
-            province=province, all_cooperation_types=kind == MeasureKind.ALL_BUSINESS_SUSPENSION,
+            province=province, all_cooperation_types=kind != MeasureKind.BUSINESS_SUSPENSION,
             on_sub_channel=kind == MeasureKind.SUBCHANNEL_SHUTDOWN, action=actions.get(kind, ""),
             starts_on=start, ends_on=end_after(start, durations), durations=durations, detail=detail,
         )
@@ -208,7 +209,8 @@ def propose_measures(*, book: RuleBook, facts: EventFacts, context: MonthContext
             measures.append(ProposedMeasure(
                 key=unique_key("subchannel_extension"), kind=MeasureKind.SUBCHANNEL_SHUTDOWN, rule_id=extension_rule,
                 scope=MeasureScope.PROVINCE if province else MeasureScope.NATIONAL, province=province,
-                on_sub_channel=True, action=actions.get(MeasureKind.SUBCHANNEL_SHUTDOWN, ""), starts_on=ext_start,
+                on_sub_channel=True, all_cooperation_types=True, starts_on=ext_start,
+                action=actions.get(MeasureKind.SUBCHANNEL_SHUTDOWN, ""),
                 ends_on=end_after(ext_start, durations), durations=durations,
                 detail=f"同一子渠道当月第{nth}次被管控：关停期自 {ext_start:%Y-%m-%d} 起延长{duration_text(durations)}",
             ))

@@ -98,7 +98,7 @@ def _earlier_tally(event: ControlEvent) -> _MonthTally:
 def control_event_preview(*, event: ControlEvent) -> Proposal:
     """The measures an (unsaved or edited) event would get, given the month's other events; writes nothing."""
     _validate_event(event)
-    return _propose(event, _earlier_tally(event))[1]
+    return _propose(event, _earlier_tally(event).context_for(event))[1]
 
 
 def _snapshot(measure) -> dict:
@@ -178,7 +178,7 @@ def control_event_create(*, actor=None, **fields) -> ControlEvent:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     event = ControlEvent(**fields, created_by=actor if getattr(actor, "pk", None) else None)
     _validate_event(event)
-    _propose(event, _earlier_tally(event))  # refuse before writing anything when the rule needs more input
+    _propose(event, _earlier_tally(event).context_for(event))  # refuse before writing when the rule needs more
     event.save()
     control_events_recompute_month(partner_id=event.partner_id, month=event.occurred_on)
     event.refresh_from_db()
@@ -204,7 +204,7 @@ def control_event_update(*, event: ControlEvent, actor=None, **fields) -> Contro
             raise TypeError(f"unknown field: {name}")
         setattr(event, name, value)
     _validate_event(event)
-    _propose(event, _earlier_tally(event))
+    _propose(event, _earlier_tally(event).context_for(event))
     event.save()
     for partner_id, month in {(event.partner_id, event.occurred_on.replace(day=1)), old_key}:
         control_events_recompute_month(partner_id=partner_id, month=month)
@@ -302,17 +302,19 @@ def control_measure_override(
 
 
 def _measure_reason(event: ControlEvent, measure: ControlMeasure) -> str:
-    reason = f"{event.get_event_type_display()} {event.occurred_on:%Y-%m-%d}"
+    reason = f"{event.occurred_on:%Y-%m-%d}"
     if event.reference:
         reason += f"（{event.reference}）"
-    reason += f"：{measure.detail}"
+    reason += f" {measure.detail}"
+    if measure.overridden:
+        reason += f"；提出要求：{measure.override_requester}，原因：{measure.override_reason}"
     return reason
 
 
 def control_event_register_measures(*, event: ControlEvent, actor) -> list:
     """Run inside the approval transaction: check the proposal is current, register restrictions, lock the set."""
     tally = _earlier_tally(event)
-    _, proposal = _propose(event, tally)
+    _, proposal = _propose(event, tally.context_for(event))
     stored = {m.key: m for m in event.measures.all()}
     current = {p.key: p for p in proposal.measures}
     stale = set(stored) != set(current) or any(
@@ -378,8 +380,8 @@ def extra_penalty_create(*, actor=None, **fields) -> ExtraPenalty:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     penalty = ExtraPenalty(**fields, created_by=actor if getattr(actor, "pk", None) else None)
-    penalty.full_clean(exclude=["status"])
     extra_penalty_validate(penalty)
+    penalty.full_clean(exclude=["status"])
     penalty.save()
     audit_record(obj=penalty, action="extra_penalty_create", actor=actor, rule_id=penalty.basis,
                  reason=penalty.reason)

@@ -61,3 +61,22 @@ def _restriction(partner):
         partner=partner, action=RestrictedAction.APPLY_CODES, starts_on=dt.date(2026, 10, 1), ends_on=None,
         rule_id="R-D-WARN", source=partner, source_key="isolation",
     )
+
+
+@maker("control-event")
+def _control_event(partner):
+    from controls.choices import ControlEventType
+    from core.approval import approval_approve, approval_submit
+    from tests.controls.factories import record_event
+
+    event = record_event(partner, ControlEventType.PROVINCIAL_IMPORTANT, province="广东")
+    approval_submit(obj=event, actor=factories.UserFactory(username="isolation_ops", is_staff=True))
+    return approval_approve(obj=event, actor=factories.UserFactory(username="isolation_head", is_staff=True,
+                                                                   is_superuser=True))
+
+
+@maker("settlement")
+def _settlement(partner):
+    from tests.settlement.factories import SettlementStatementFactory
+
+    return SettlementStatementFactory(contract=factories.ContractFactory(partner=partner))
