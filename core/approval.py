@@ -33,6 +33,9 @@ def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=obj.pk)
         before = locked.status
+        problems = locked.approval_problems(action=action)
+        if problems:
+            raise ApprovalError(problems, code="not_allowed")
         try:
             getattr(locked, method)()
         except TransitionNotAllowed:

@@ -130,5 +130,9 @@ class Approvable(ConcurrentTransitionMixin, models.Model):
     def is_approved(self) -> bool:
         return self.status == ApprovalStatus.APPROVED
 
+    def approval_problems(self, *, action: str) -> list[str]:
+        """Reasons this row may not take ``action`` now (checked on the locked row); empty when it may."""
+        return []
+
     def on_approved(self, *, actor) -> None:
         """Hook run inside the approval transaction (e.g. lock the rule set, create suspensions)."""

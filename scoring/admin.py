@@ -2,12 +2,30 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import RuleEntry, RuleSet
+from core.approval import approval_bulk
+from core.audit import audit_trail
+from core.months import parse_month
+from enforcement.choices import RestrictedAction
+from enforcement.selectors import restriction_reason
+
+from .models import (
+    DailyNotification,
+    MonthlyAssessment,
+    MonthlyWarning,
+    PenaltyProposal,
+    RuleEntry,
+    RuleSet,
+    UpgradedComplaintInclusion,
+)
 from .rule_validation import validate_rule_value
+from .rules import fmt_duration
 from .services import rule_entry_update, rule_set_activate, rule_set_copy_as_draft
 
 
@@ -19,7 +37,7 @@ class RuleEntryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        kind, value = cleaned.get("kind"), cleaned.get("value")
+        kind, value = cleaned.get("kind") or self.instance.kind, cleaned.get("value")
         if kind and value is not None:
             errors = validate_rule_value(kind, value)
             if errors:
@@ -129,3 +147,231 @@ class RuleEntryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Computed results -----------------------------------------------------------------------------------------------
+
+
+class ApprovalActionForm(helpers.ActionForm):
+    note = forms.CharField(label=_("意见/退回原因"), required=False, widget=forms.TextInput(attrs={"size": 40}))
+
+
+def _items_table(items) -> str:
+    if not items:
+        return "—"
+    rows = format_html_join(
+        "", '<tr><td style="white-space:nowrap">{}</td><td style="text-align:right">{}</td><td>{}</td></tr>',
+        ((entry.get("rule", ""), entry.get("points", ""), entry.get("detail", "")) for entry in items),
+    )
+    return format_html(
+        '<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>',
+        _("规则"), _("分值"), _("说明"), rows,
+    )
+
+
+def _audit_table(obj) -> str:
+    events = list(audit_trail(obj)[:50])
+    if not events:
+        return "—"
+    rows = format_html_join(
+        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), e.action, f"{e.from_status}→{e.to_status}",
+             e.actor or "系统", e.reason)
+            for e in events
+        ),
+    )
+    return format_html("<table><tbody>{}</tbody></table>", rows)
+
+
+class ResultAdmin(admin.ModelAdmin):
+    """Computed results are read-only: they change only through their job and the approval services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("计算明细"))
+    def breakdown(self, obj):
+        return _items_table(obj.items)
+
+    @admin.display(description=_("规则集版本"), ordering="rule_set__version")
+    def rule_set_version(self, obj):
+        return f"v{obj.rule_set.version}"
+
+    @admin.display(description=_("月份"), ordering="month")
+    def month_text(self, obj):
+        return f"{obj.month:%Y-%m}"
+
+
+class ApprovalAdminMixin:
+    """Bulk submit / approve / return through ``core.approval.approval_bulk`` (roles checked by the services)."""
+
+    action_form = ApprovalActionForm
+    actions = ["submit_selected", "approve_selected", "return_selected"]
+
+    def _bulk(self, request, queryset, action: str):
+        note = request.POST.get("note", "")
+        done, errors = approval_bulk(objs=queryset, actor=request.user, action=action, note=note)
+        if done:
+            self.message_user(request, _("已处理 %(n)d 条。") % {"n": done}, messages.SUCCESS)
+        for error in errors[:20]:
+            self.message_user(request, error, messages.ERROR)
+        if len(errors) > 20:
+            self.message_user(request, _("另有 %(n)d 条未处理。") % {"n": len(errors) - 20}, messages.ERROR)
+
+    @admin.action(description=_("提交审批"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=_("审批通过（发布）"))
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description=_("退回（在“意见/退回原因”中填写原因）"))
+    def return_selected(self, request, queryset):
+        self._bulk(request, queryset, "return")
+
+    @admin.display(description=_("审批记录"))
+    def audit_trail_table(self, obj):
+        return _audit_table(obj)
+
+
+class MonthListFilter(admin.SimpleListFilter):
+    title = _("月份")
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = model_admin.get_queryset(request).order_by("-month").values_list("month", flat=True).distinct()
+        return [(f"{month:%Y-%m}", f"{month:%Y-%m}") for month in months[:36]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(month=parse_month(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
+class ScoreBandFilter(admin.SimpleListFilter):
+    """Display bands for browsing only; no rule depends on them."""
+
+    title = _("分数段")
+    parameter_name = "score_band"
+    BANDS = {"lt60": (None, 60), "60-80": (60, 80), "80-90": (80, 90), "gte90": (90, None)}
+
+    def lookups(self, request, model_admin):
+        return [("lt60", _("60 分以下")), ("60-80", "60–<80"), ("80-90", "80–<90"), ("gte90", _("90 分及以上"))]
+
+    def queryset(self, request, queryset):
+        band = self.BANDS.get(self.value())
+        if band is None:
+            return queryset
+        low, high = band
+        if low is not None:
+            queryset = queryset.filter(total__gte=low)
+        if high is not None:
+            queryset = queryset.filter(total__lt=high)
+        return queryset
+
+
+class UpgradedInclusionInline(admin.TabularInline):
+    model = UpgradedComplaintInclusion
+    extra = 0
+    fields = ["ticket", "month"]
+    readonly_fields = fields
+    verbose_name_plural = _("计入本次考核的升级投诉（R-M-UPGRADE-ONCE）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyAssessment)
+class MonthlyAssessmentAdmin(ApprovalAdminMixin, ResultAdmin):
+    list_display = ["partner", "cooperation_type", "month_text", "total", "revenue_score", "health_score",
+                    "bonus_score", "deduction_score", "incubation", "status", "rule_set_version"]
+    list_filter = [MonthListFilter, "cooperation_type", "partner__partner_class", ScoreBandFilter, "status",
+                   "incubation"]
+    search_fields = ["partner__code", "partner__name"]
+    list_select_related = ["partner", "rule_set"]
+    inlines = [UpgradedInclusionInline]
+    fieldsets = [
+        (None, {"fields": ["partner", "cooperation_type", "month", "status", "rule_set"]}),
+        (_("得分"), {"fields": ["total", "revenue_score", "health_score", "bonus_score", "deduction_score",
+                              "breakdown"]}),
+        (_("依据"), {"fields": ["revenue", "incubation", "complaint_count", "health_ratio", "late_or_quality_count",
+                              "upgraded_count", "computed_at"]}),
+        (_("审批"), {"fields": ["submitted_by", "submitted_at", "approved_by", "approved_at", "audit_trail_table"]}),
+    ]
+    readonly_fields = ["breakdown", "audit_trail_table"]
+
+
+@admin.register(PenaltyProposal)
+class PenaltyProposalAdmin(ApprovalAdminMixin, ResultAdmin):
+    list_display = ["partner", "cooperation_type", "month_text", "level", "reached_on", "notification_count",
+                    "measures_text", "payout_percent", "status", "superseded_by", "suspension_starts_on"]
+    list_filter = [MonthListFilter, "level", "status", "cooperation_type",
+                   ("superseded_by", admin.EmptyFieldListFilter)]
+    search_fields = ["partner__code", "partner__name"]
+    list_select_related = ["partner", "rule_set", "superseded_by"]
+    fieldsets = [
+        (None, {"fields": ["partner", "cooperation_type", "month", "level", "reached_on", "notification_count",
+                           "status", "rule_set"]}),
+        (_("处罚措施"), {"fields": ["measures_text", "payout_percent", "suspension_starts_on", "suspensions_table",
+                                "superseded_by", "superseded_at", "breakdown"]}),
+        (_("审批"), {"fields": ["submitted_by", "submitted_at", "approved_by", "approved_at", "audit_trail_table"]}),
+    ]
+    readonly_fields = ["breakdown", "audit_trail_table", "measures_text", "suspensions_table"]
+
+    @admin.display(description=_("建议措施"))
+    def measures_text(self, obj):
+        return "；".join(
+            f"暂停{RestrictedAction(m['action']).label} {fmt_duration(m['duration'])}" for m in obj.measures
+        )
+
+    @admin.display(description=_("已登记的暂停措施"))
+    def suspensions_table(self, obj):
+        restrictions = obj.restrictions.all()
+        if not restrictions:
+            return "—"
+        return format_html_join("", "<div>{}</div>", ((restriction_reason(r),) for r in restrictions))
+
+
+@admin.register(MonthlyWarning)
+class MonthlyWarningAdmin(ResultAdmin):
+    list_display = ["partner", "cooperation_type", "month_text", "notification_count", "level", "reached_text",
+                    "rule_set_version"]
+    list_filter = [MonthListFilter, "level", "cooperation_type", "partner__partner_class"]
+    search_fields = ["partner__code", "partner__name"]
+    list_select_related = ["partner", "rule_set"]
+    fields = ["partner", "cooperation_type", "month", "notification_count", "level", "reached_text", "rule_set",
+              "breakdown", "computed_at"]
+    readonly_fields = ["breakdown", "reached_text"]
+
+    @admin.display(description=_("各级别首次达到日期"))
+    def reached_text(self, obj):
+        return "，".join(f"{level}级 {day}" for level, day in sorted(obj.level_reached_on.items())) or "—"
+
+
+@admin.register(DailyNotification)
+class DailyNotificationAdmin(ResultAdmin):
+    list_display = ["partner", "cooperation_type", "date", "complaint_count", "notifications", "rule_set_version"]
+    list_filter = ["cooperation_type", "notifications", "partner__partner_class"]
+    search_fields = ["partner__code", "partner__name"]
+    list_select_related = ["partner", "rule_set"]
+    date_hierarchy = "date"
+    fields = ["partner", "cooperation_type", "date", "complaint_count", "notifications", "rule_set", "breakdown",
+              "computed_at"]
+    readonly_fields = ["breakdown"]

@@ -28,3 +28,13 @@ class DurationUnit(models.TextChoices):
     WEEKS = "weeks", _("周")
     MONTHS = "months", _("月")
     YEARS = "years", _("年")
+
+
+class WarningLevel(models.IntegerChoices):
+    """Monthly warning level from the month's cumulative notifications (R-D-WARN); 0 = no warning."""
+
+    NONE = 0, _("无预警")
+    LEVEL_1 = 1, _("一级预警")
+    LEVEL_2 = 2, _("二级预警")
+    LEVEL_3 = 3, _("三级预警")
+    LEVEL_4 = 4, _("四级预警")

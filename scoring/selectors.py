@@ -1,10 +1,27 @@
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from core.choices import ApprovalStatus
+from core.months import month_end
+from partners.choices import ComplaintCategory
+from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 
 from .choices import RuleSetStatus
-from .models import RuleEntry, RuleSet
-from .rules import RuleBook, RuleParam
+from .models import (
+    DailyNotification,
+    MonthlyAssessment,
+    MonthlyWarning,
+    PenaltyProposal,
+    RuleEntry,
+    RuleSet,
+    UpgradedComplaintInclusion,
+)
+from .rules import AssessmentInputs, RuleBook, RuleParam, money, to_decimal
 
 
 class NoRuleSetInForce(LookupError):
@@ -50,3 +67,227 @@ def rule_book_in_force(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
 
 def clear_rule_book_cache() -> None:
     _BOOK_CACHE.clear()
+
+
+# --- Results other apps read (credit: notifications; settlement: warning levels and payout factor) ---------------
+
+
+def notification_counts_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
+    """The month's cumulative notification count (R-D-NOTIFY) per (partner_id, cooperation_type); absent = 0."""
+    rows = MonthlyWarning.objects.filter(month=month.replace(day=1), notification_count__gt=0)
+    return {
+        (partner_id, cooperation_type): count
+        for partner_id, cooperation_type, count in rows.values_list("partner_id", "cooperation_type",
+                                                                     "notification_count")
+    }
+
+
+def warning_levels_for_month(*, month: dt.date) -> dict[tuple[int, str], int]:
+    """The highest warning level reached in the month (R-D-WARN) per (partner_id, cooperation_type); absent = 0."""
+    rows = MonthlyWarning.objects.filter(month=month.replace(day=1), level__gt=0)
+    return {
+        (partner_id, cooperation_type): level
+        for partner_id, cooperation_type, level in rows.values_list("partner_id", "cooperation_type", "level")
+    }
+
+
+def warning_payout_percent(*, level: int, month: dt.date) -> Decimal:
+    """Settlement percentage paid at a warning level (R-D-WARN table, applied by R-S-WARN); 100 for level 0."""
+    if level <= 0:
+        return Decimal("100")
+    _, book = rule_book_in_force(on=month.replace(day=1))
+    for row in book.rows("warning_levels"):
+        if int(row["level"]) == level:
+            return to_decimal(row["payout_percent"])
+    raise ValueError(f"level: rule set v{book.version} has no warning level {level}")
+
+
+# --- Inputs of the daily and monthly jobs: aggregated in the database for all partners at once -------------------
+
+
+def unknowing_subscription_counts(*, day: dt.date, at_least: int) -> list[tuple[int, str, int]]:
+    """(partner_id, cooperation_type, tickets) for the day's unknowing-subscription tickets, where ≥ ``at_least``.
+
+    The day is the ticket's received date (already an Asia/Shanghai calendar date, R-D-NOTIFY).
+    """
+    return list(
+        ComplaintTicket.objects.filter(received_on=day, category=ComplaintCategory.UNKNOWING_SUBSCRIPTION)
+        .order_by()
+        .values("partner_id", "cooperation_type")
+        .annotate(tickets=Count("id"))
+        .filter(tickets__gte=at_least)
+        .values_list("partner_id", "cooperation_type", "tickets")
+    )
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class WarningProgress:
+    """A partner-type's notifications in a month: the total and, per threshold, the first day and running total."""
+
+    total: int
+    first_reached: dict[int, tuple[dt.date, int] | None]
+
+
+def notification_running_totals(*, month: dt.date, thresholds: list[int]) -> dict[tuple[int, str], WarningProgress]:
+    """Running notification totals of the month, reduced per partner-type in one SQL statement (R-D-WARN).
+
+    For each threshold: the first day the running total reached it and the running total on that day.
+    The running total only grows (a stored notification row holds ≥ 1), so the smallest running total at
+    or over a threshold belongs to the first day that reached it.
+    """
+    table = DailyNotification._meta.db_table
+    columns = []
+    params: list = []
+    for threshold in thresholds:
+        columns.append("MIN(CASE WHEN cum >= %s THEN date END), MIN(CASE WHEN cum >= %s THEN cum END)")
+        params += [threshold, threshold]
+    select = ", ".join(["partner_id", "cooperation_type", "MAX(cum)", *columns])
+    sql = (
+        f"SELECT {select} FROM ("
+        f" SELECT partner_id, cooperation_type, date,"
+        f" SUM(notifications) OVER (PARTITION BY partner_id, cooperation_type ORDER BY date) AS cum"
+        f" FROM {table} WHERE date >= %s AND date <= %s"
+        f") running GROUP BY partner_id, cooperation_type"
+    )
+    params += [month.isoformat(), month_end(month).isoformat()]
+    out: dict[tuple[int, str], WarningProgress] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            first = {}
+            for i, threshold in enumerate(thresholds):
+                day, cum = row[3 + 2 * i], row[4 + 2 * i]
+                first[threshold] = (_as_date(day), int(cum)) if day is not None else None
+            out[(row[0], row[1])] = WarningProgress(total=int(row[2]), first_reached=first)
+    return out
+
+
+def contracts_active_in_month(*, month: dt.date) -> QuerySet[Contract]:
+    return Contract.objects.filter(start_date__lte=month_end(month)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=month)
+    )
+
+
+def upgraded_complaint_candidates(*, month: dt.date) -> dict[tuple[int, str], list[tuple[int, str]]]:
+    """Upgraded complaints the month's assessment counts, per partner-type: [(ticket pk, ticket_id)] (R-M-UPGRADE-ONCE).
+
+    [interpretation] A ticket counts in the month its upgrade was received (``upgraded_on``), unless another
+    month's assessment already includes it. An upgrade that arrives after its own month's assessment of that
+    partner-type was approved is carried into the next assessment computed instead of being lost.
+    """
+    end = month_end(month)
+    included_elsewhere = Exists(
+        UpgradedComplaintInclusion.objects.filter(ticket_id=OuterRef("pk")).exclude(month=month)
+    )
+    upgrade_month_approved = Exists(
+        MonthlyAssessment.objects.filter(
+            partner_id=OuterRef("partner_id"),
+            cooperation_type=OuterRef("cooperation_type"),
+            month=OuterRef("upgrade_month"),
+            status=ApprovalStatus.APPROVED,
+        )
+    )
+    tickets = (
+        ComplaintTicket.objects.filter(upgraded_on__isnull=False, upgraded_on__lte=end)
+        .annotate(upgrade_month=TruncMonth("upgraded_on"))
+        .filter(Q(upgraded_on__gte=month) | (Q(upgraded_on__lt=month) & upgrade_month_approved))
+        .exclude(included_elsewhere)
+        .order_by("ticket_id")
+        .values_list("partner_id", "cooperation_type", "pk", "ticket_id")
+    )
+    out: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for partner_id, cooperation_type, pk, ticket_id in tickets.iterator(chunk_size=2000):
+        out.setdefault((partner_id, cooperation_type), []).append((pk, ticket_id))
+    return out
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    """Everything the month's assessment reads, keyed by (partner_id, cooperation_type)."""
+
+    inputs: dict[tuple[int, str], AssessmentInputs]
+    upgraded: dict[tuple[int, str], list[tuple[int, str]]]
+
+
+def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
+    """Aggregate revenue, tickets, contributions and incubation for every partner-type of the month in a few queries.
+
+    Assessed partner-types (R-M-PERIOD, [interpretation]): those with a contract active at any time in the
+    month, plus those with revenue, complaint tickets received, or upgraded complaints counted in the month.
+    """
+    month = month.replace(day=1)
+    end = month_end(month)
+    universe: set[tuple[int, str]] = set(
+        contracts_active_in_month(month=month).values_list("partner_id", "cooperation_type").distinct()
+    )
+
+    revenue: dict[tuple[int, str], Decimal] = {}
+    for partner_id, cooperation_type, phone_bill, third_party, cash in MonthlyRevenue.objects.filter(
+        month=month
+    ).values_list("partner_id", "cooperation_type", "phone_bill", "third_party", "cash"):
+        revenue[(partner_id, cooperation_type)] = money(phone_bill + third_party + cash)
+
+    tickets: dict[tuple[int, str], tuple[int, int]] = {}
+    for partner_id, cooperation_type, unknowing, late_or_quality in (
+        ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=end)
+        .order_by()
+        .values("partner_id", "cooperation_type")
+        .annotate(
+            unknowing=Count("id", filter=Q(category=ComplaintCategory.UNKNOWING_SUBSCRIPTION)),
+            late_or_quality=Count("id", filter=Q(handled_late=True) | Q(quality_failed=True)),
+        )
+        .values_list("partner_id", "cooperation_type", "unknowing", "late_or_quality")
+    ):
+        tickets[(partner_id, cooperation_type)] = (unknowing, late_or_quality)
+
+    contributions = {
+        (row["partner_id"], row["cooperation_type"]): row
+        for row in MonthlyContribution.objects.filter(month=month).values(
+            "partner_id", "cooperation_type", "marketing_resources", "marketing_includes_client_promotion",
+            "cash_contribution", "ad_sales", "active_users",
+        )
+    }
+
+    incubation_start: dict[tuple[int, str], dt.date] = {}
+    for partner_id, cooperation_type, start in contracts_active_in_month(month=month).filter(
+        incubation=True
+    ).values_list("partner_id", "cooperation_type", "start_date"):
+        key = (partner_id, cooperation_type)
+        incubation_start[key] = max(start, incubation_start.get(key, start))
+
+    upgraded = upgraded_complaint_candidates(month=month)
+    universe |= set(revenue) | set(tickets) | set(upgraded)
+
+    inputs = {}
+    for key in universe:
+        contribution = contributions.get(key, {})
+        unknowing, late_or_quality = tickets.get(key, (0, 0))
+        inputs[key] = AssessmentInputs(
+            month=month,
+            cooperation_type=key[1],
+            revenue=revenue.get(key, Decimal("0.00")),
+            complaint_count=unknowing,
+            incubation_start=incubation_start.get(key),
+            marketing_resources=contribution.get("marketing_resources", False),
+            marketing_includes_client_promotion=contribution.get("marketing_includes_client_promotion", False),
+            cash_contribution=contribution.get("cash_contribution", Decimal("0.00")),
+            ad_sales=contribution.get("ad_sales", Decimal("0.00")),
+            active_users=contribution.get("active_users", 0),
+            late_or_quality_count=late_or_quality,
+            upgraded_ticket_ids=tuple(ticket_id for _, ticket_id in upgraded.get(key, [])),
+        )
+    return MonthInputs(inputs=inputs, upgraded=upgraded)
+
+
+def assessments_for_list() -> QuerySet[MonthlyAssessment]:
+    return MonthlyAssessment.objects.select_related("partner", "rule_set")
+
+
+def penalty_proposals_for_list() -> QuerySet[PenaltyProposal]:
+    return PenaltyProposal.objects.select_related("partner", "rule_set", "superseded_by")

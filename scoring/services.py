@@ -1,18 +1,63 @@
-"""Writes to rule sets: copy to a draft, edit entries, activate, mark as used."""
+"""Writes: rule sets (copy, edit, activate, mark as used); the daily notification and warning job with its
+penalty proposals (R-D-*); the monthly assessment (R-M-*).
+
+Jobs aggregate in the database for all partners at once (``scoring.selectors``), evaluate the plain values
+with the pure evaluators of ``scoring.rules`` and write in bulk. Re-running a job upserts on the natural key,
+so a second run changes nothing; results that were approved (or are waiting for approval) are never
+changed silently: the job raises ``JobRefused`` and writes nothing.
+"""
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import audit_record, audit_record_many
+from core.choices import ApprovalStatus
+from core.jobs import JobProgress, JobRefused, job_run
+from enforcement.choices import RestrictedAction
+from enforcement.services import restriction_create
+from partners.choices import CooperationType
+from partners.models import Partner
 
 from .choices import RuleSetStatus
-from .models import RuleEntry, RuleSet
+from .models import (
+    DailyNotification,
+    MonthlyAssessment,
+    MonthlyWarning,
+    PenaltyProposal,
+    RuleEntry,
+    RuleSet,
+    UpgradedComplaintInclusion,
+)
 from .rule_validation import validate_rule_value
-from .selectors import clear_rule_book_cache
+from .rules import (
+    AssessmentInputs,
+    AssessmentResult,
+    add_duration,
+    evaluate_assessment,
+    evaluate_daily_notification,
+    evaluate_warning,
+    fmt_duration,
+    fmt_points,
+    item,
+    money,
+    warning_measures,
+    warning_thresholds,
+)
+from .selectors import (
+    assessment_inputs_for_month,
+    clear_rule_book_cache,
+    notification_running_totals,
+    rule_book_for,
+    rule_book_in_force,
+    unknowing_subscription_counts,
+)
 
 
 def _require_editable(rule_set: RuleSet) -> None:
@@ -110,3 +155,455 @@ def rule_set_activate(*, rule_set: RuleSet, effective_from: dt.date, actor=None)
 def rule_set_mark_used(*, rule_set_id: int) -> None:
     """Called when a result computed with this set is approved: from now on the set cannot change."""
     RuleSet.objects.filter(pk=rule_set_id, locked=False).update(locked=True)
+
+
+# --- Shared job plumbing ------------------------------------------------------------------------------------------
+
+PROTECTED_STATUSES = (ApprovalStatus.APPROVED, ApprovalStatus.SUBMITTED)
+BATCH = 2000
+
+
+def _normal_json(value):
+    """JSON as stored and read back, so freshly computed items compare equal to stored ones."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _type_label(cooperation_type: str) -> str:
+    return str(CooperationType(cooperation_type).label) if cooperation_type in CooperationType.values else (
+        cooperation_type
+    )
+
+
+def _partner_codes(partner_ids) -> dict[int, str]:
+    return dict(Partner.objects.filter(pk__in=set(partner_ids)).values_list("pk", "code"))
+
+
+# --- R-D-NOTIFY: daily notifications ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def daily_notifications_run(*, day: dt.date, progress: JobProgress | None = None, actor=None) -> dict[str, int]:
+    """Count the day's unknowing-subscription tickets per partner-type, store the notifications (R-D-NOTIFY),
+    then bring the month's warnings (R-D-WARN) and penalty proposals up to date.
+
+    Idempotent: rows are upserted on (partner, cooperation type, date). Raises ``JobRefused`` (nothing
+    written) when the result would change an approved penalty proposal.
+    """
+    if progress:
+        progress.set_total(3)
+    rule_set, book = rule_book_in_force(on=day)
+    threshold = book.integer("notify_threshold")
+    desired: dict[tuple[int, str], dict] = {}
+    for partner_id, cooperation_type, tickets in unknowing_subscription_counts(day=day, at_least=threshold):
+        result = evaluate_daily_notification(complaint_count=tickets, book=book)
+        if result.notifications:
+            desired[(partner_id, cooperation_type)] = {
+                "complaint_count": tickets,
+                "notifications": result.notifications,
+                "rule_set_id": rule_set.pk,
+                "items": _normal_json(result.items),
+            }
+    existing = {(row.partner_id, row.cooperation_type): row for row in DailyNotification.objects.filter(date=day)}
+    counts = _upsert(
+        model=DailyNotification,
+        desired=desired,
+        existing=existing,
+        build=lambda key, values: DailyNotification(
+            partner_id=key[0], cooperation_type=key[1], date=day, **values
+        ),
+        fields=["complaint_count", "notifications", "rule_set_id", "items"],
+    )
+    if progress:
+        progress.advance()
+    month = day.replace(day=1)
+    warnings = monthly_warnings_refresh(month=month)
+    if progress:
+        progress.advance()
+    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, actor=actor)
+    if progress:
+        progress.advance()
+    return {
+        "notified_partner_types": len(desired),
+        "notifications": sum(values["notifications"] for values in desired.values()),
+        "notification_rows_created": counts["created"],
+        "notification_rows_updated": counts["updated"],
+        "notification_rows_deleted": counts["deleted"],
+        "warnings": len(warnings),
+        **proposal_counts,
+    }
+
+
+def _upsert(*, model, desired: dict, existing: dict, build, fields: list[str]) -> dict[str, int]:
+    """Create missing rows, update changed ones, delete rows no longer wanted; untouched rows keep their ids."""
+    to_create, to_update = [], []
+    for key, values in desired.items():
+        row = existing.get(key)
+        if row is None:
+            to_create.append(build(key, values))
+        elif any(getattr(row, field) != values[field] for field in fields):
+            for field, value in values.items():
+                setattr(row, field, value)
+            to_update.append(row)
+    stale = [row.pk for key, row in existing.items() if key not in desired]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    model.objects.bulk_create(to_create, batch_size=BATCH)
+    if to_update:
+        model.objects.bulk_update(to_update, [*fields, "computed_at"] if _has_field(model, "computed_at") else fields,
+                                  batch_size=BATCH)
+    return {"created": len(to_create), "updated": len(to_update), "deleted": len(stale)}
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
+
+
+# --- R-D-WARN: monthly warnings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningState:
+    """A partner-type's warning in the month, with the day and running total each reached level was first hit."""
+
+    notification_count: int
+    level: int
+    reached: dict[int, tuple[dt.date, int]]
+
+
+@transaction.atomic
+def monthly_warnings_refresh(*, month: dt.date) -> dict[tuple[int, str], WarningState]:
+    """Recompute the month's warning levels from its stored daily notifications (R-D-WARN), upserting rows."""
+    month = month.replace(day=1)
+    rule_set, book = rule_book_in_force(on=month)
+    thresholds = warning_thresholds(book)
+    running = notification_running_totals(month=month, thresholds=[minimum for _, minimum in thresholds])
+    states: dict[tuple[int, str], WarningState] = {}
+    desired: dict[tuple[int, str], dict] = {}
+    for key, progress in running.items():
+        first_reached = {
+            level: progress.first_reached[minimum][0] if progress.first_reached[minimum] else None
+            for level, minimum in thresholds
+        }
+        result = evaluate_warning(notification_count=progress.total, first_reached=first_reached, book=book)
+        states[key] = WarningState(
+            notification_count=progress.total,
+            level=result.level,
+            reached={
+                level: progress.first_reached[minimum]
+                for level, minimum in thresholds
+                if level <= result.level and progress.first_reached[minimum]
+            },
+        )
+        desired[key] = {
+            "notification_count": progress.total,
+            "level": result.level,
+            "level_reached_on": result.level_reached_on,
+            "rule_set_id": rule_set.pk,
+            "items": _normal_json(result.items),
+        }
+    existing = {(row.partner_id, row.cooperation_type): row for row in MonthlyWarning.objects.filter(month=month)}
+    _upsert(
+        model=MonthlyWarning,
+        desired=desired,
+        existing=existing,
+        build=lambda key, values: MonthlyWarning(partner_id=key[0], cooperation_type=key[1], month=month, **values),
+        fields=["notification_count", "level", "level_reached_on", "rule_set_id", "items"],
+    )
+    return states
+
+
+# --- R-D-WARN / R-D-APPROVAL: penalty proposals --------------------------------------------------------------------
+
+
+def _proposal_facts(*, level: int, state: WarningState, book, rule_set, month: dt.date) -> dict:
+    reached_on, running_total = state.reached[level]
+    measures, payout = warning_measures(level=level, book=book)
+    rule = book.rule_id("warning_levels")
+    text = "；".join(f"暂停{RestrictedAction(m['action']).label} {fmt_duration(m['duration'])}" for m in measures)
+    detail = (
+        f"{month:%Y-%m} 累计通报于 {reached_on:%Y-%m-%d} 达到 {running_total} 次 → {level} 级预警；"
+        f"建议：{text}；结算比例 {fmt_points(payout)}%（由结算单执行，R-S-WARN）"
+    )
+    items = [item(rule, level, detail)]
+    return {
+        "reached_on": reached_on,
+        "notification_count": running_total,
+        "measures": _normal_json(measures),
+        "payout_percent": money(payout),
+        "rule_set_id": rule_set.pk,
+        "items": _normal_json(items),
+    }
+
+
+PROPOSAL_FACT_FIELDS = ["reached_on", "notification_count", "measures", "payout_percent", "rule_set_id", "items"]
+
+
+@transaction.atomic
+def penalty_proposals_reconcile(
+    *, month: dt.date, warnings: dict[tuple[int, str], WarningState], actor=None
+) -> dict[str, int]:
+    """Make the month's penalty proposals match its warnings (R-D-WARN, R-D-APPROVAL).
+
+    Per partner-type: one proposal for the highest level reached, created as a draft for the division leader;
+    lower-level proposals still pending are superseded by it; pending proposals for levels no longer reached
+    are withdrawn. An approved proposal whose level is no longer reached, or was reached on another day,
+    makes the job refuse: approved penalties are never changed silently.
+    """
+    month = month.replace(day=1)
+    rule_set, book = rule_book_in_force(on=month)
+    existing: dict[tuple[int, str], dict[int, PenaltyProposal]] = {}
+    for proposal in PenaltyProposal.objects.select_for_update().filter(month=month).select_related("partner"):
+        existing.setdefault((proposal.partner_id, proposal.cooperation_type), {})[proposal.level] = proposal
+
+    keys = set(existing) | {key for key, state in warnings.items() if state.level > 0}
+    codes = _partner_codes(key[0] for key in keys)
+    refused, withdraw, create, update, supersede = [], [], [], [], []
+    for key in sorted(keys):
+        state = warnings.get(key) or WarningState(notification_count=0, level=0, reached={})
+        proposals = existing.get(key, {})
+        for level, proposal in proposals.items():
+            if proposal.status != ApprovalStatus.APPROVED:
+                continue
+            reached = state.reached.get(level)
+            if reached is None or reached[0] != proposal.reached_on:
+                now = f"{reached[0]:%Y-%m-%d}" if reached else "未达到"
+                refused.append(f"{codes[key[0]]} {_type_label(key[1])} {level} 级（已审批，达到日 "
+                               f"{proposal.reached_on:%Y-%m-%d}，重算后 {now}）")
+        for level, proposal in proposals.items():
+            if level > state.level and proposal.status != ApprovalStatus.APPROVED:
+                withdraw.append(proposal)
+        if state.level == 0:
+            continue
+        facts = _proposal_facts(level=state.level, state=state, book=book, rule_set=rule_set, month=month)
+        top = proposals.get(state.level)
+        if top is None:
+            top = PenaltyProposal(partner_id=key[0], cooperation_type=key[1], month=month, level=state.level,
+                                  **facts)
+            create.append(top)
+        elif top.status != ApprovalStatus.APPROVED and any(
+            getattr(top, field) != facts[field] for field in PROPOSAL_FACT_FIELDS
+        ):
+            for field, value in facts.items():
+                setattr(top, field, value)
+            update.append(top)
+        for level, proposal in proposals.items():
+            if level < state.level and proposal.status != ApprovalStatus.APPROVED:
+                supersede.append((proposal, top))
+    if refused:
+        raise JobRefused(
+            f"{month:%Y-%m} 重算会改变已审批的预警处罚建议，未写入任何结果：" + "；".join(refused)
+        )
+
+    now = timezone.now()
+    withdrawn_ids = [proposal.pk for proposal in withdraw]
+    if withdraw:
+        audit_record_many(objs=withdraw, action="withdraw", actor=actor, rule_id=book.rule_id("warning_levels"),
+                          reason="重算后当月累计通报未达到该级别，撤回处罚建议",
+                          data=lambda p: {"status": p.status, "level": p.level})
+        PenaltyProposal.objects.filter(superseded_by_id__in=withdrawn_ids).update(superseded_by=None,
+                                                                                 superseded_at=None)
+        PenaltyProposal.objects.filter(pk__in=withdrawn_ids).delete()
+    PenaltyProposal.objects.bulk_create(create, batch_size=BATCH)
+    if create:
+        partners = Partner.objects.in_bulk({proposal.partner_id for proposal in create})
+        for proposal in create:
+            proposal.partner = partners[proposal.partner_id]
+        audit_record_many(objs=create, action="propose", actor=actor, rule_id=book.rule_id("warning_levels"),
+                          to_status=ApprovalStatus.DRAFT,
+                          data=lambda p: {"level": p.level, "reached_on": p.reached_on.isoformat()})
+    if update:
+        PenaltyProposal.objects.bulk_update(update, [*PROPOSAL_FACT_FIELDS, "updated_at"], batch_size=BATCH)
+        audit_record_many(objs=update, action="recompute", actor=actor, rule_id=book.rule_id("warning_levels"),
+                          data=lambda p: {"reached_on": p.reached_on.isoformat(),
+                                          "notification_count": p.notification_count})
+    superseded = []
+    for proposal, top in supersede:
+        if proposal.superseded_by_id != top.pk:
+            proposal.superseded_by_id, proposal.superseded_at = top.pk, now
+            superseded.append(proposal)
+    if superseded:
+        PenaltyProposal.objects.bulk_update(superseded, ["superseded_by", "superseded_at"], batch_size=BATCH)
+        audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=book.rule_id("warning_levels"),
+                          reason="达到更高预警级别，由更高级别的处罚建议取代",
+                          data=lambda p: {"superseded_by": p.superseded_by_id})
+    return {
+        "proposals_created": len(create),
+        "proposals_updated": len(update),
+        "proposals_superseded": len(superseded),
+        "proposals_withdrawn": len(withdraw),
+    }
+
+
+SUSPENSION_START_APPROVAL = "approval_date"
+SUSPENSION_START_REACHED = "level_reached_on"
+
+
+def penalty_proposal_enforce(*, proposal: PenaltyProposal, actor=None) -> list:
+    """Register an approved proposal's suspensions as restrictions (``promote``, ``apply_codes``; R-D-WARN).
+
+    [interpretation] The suspensions start on the approval date (Asia/Shanghai) by default: a measure
+    cannot have been served before the division leader decided it, and the full period is then served.
+    Rule-set parameter ``warning_suspension_start`` = ``level_reached_on`` starts them on the day the
+    level was reached instead. Ends are exclusive: start + the level's duration from the warning table.
+    """
+    book = rule_book_for(proposal.rule_set)
+    basis = book.text("warning_suspension_start")
+    if basis == SUSPENSION_START_APPROVAL:
+        starts_on = timezone.localdate(proposal.approved_at or timezone.now())
+    elif basis == SUSPENSION_START_REACHED:
+        starts_on = proposal.reached_on
+    else:
+        raise ValidationError(
+            f"warning_suspension_start: 取值须为 {SUSPENSION_START_APPROVAL} 或 {SUSPENSION_START_REACHED}，"
+            f"规则集 v{book.version} 中为 {basis!r}"
+        )
+    restrictions = []
+    for measure in proposal.measures:
+        label = RestrictedAction(measure["action"]).label
+        restrictions.append(restriction_create(
+            partner=proposal.partner,
+            action=measure["action"],
+            starts_on=starts_on,
+            ends_on=add_duration(starts_on, measure["duration"]),
+            rule_id=measure["rule"],
+            source=proposal,
+            source_key=f"warning:{measure['action']}",
+            reason=(f"{proposal.month:%Y-%m} {proposal.level} 级预警（{proposal.reached_on:%Y-%m-%d} 累计通报 "
+                    f"{proposal.notification_count} 次）：暂停{label} {fmt_duration(measure['duration'])}"),
+            cooperation_type=proposal.cooperation_type,
+            actor=actor,
+        ))
+    PenaltyProposal.objects.filter(pk=proposal.pk).update(suspension_starts_on=starts_on)
+    proposal.suspension_starts_on = starts_on
+    rule_set_mark_used(rule_set_id=proposal.rule_set_id)
+    return restrictions
+
+
+# --- R-M-*: monthly assessment ------------------------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = [
+    "revenue", "complaint_count", "health_ratio", "incubation", "revenue_score", "health_score", "bonus_score",
+    "deduction_score", "late_or_quality_count", "upgraded_count", "total", "rule_set_id", "items",
+]
+
+
+def _assessment_values(inputs: AssessmentInputs, result: AssessmentResult, rule_set: RuleSet) -> dict:
+    return {
+        "revenue": money(inputs.revenue),
+        "complaint_count": inputs.complaint_count,
+        "health_ratio": result.health_ratio,
+        "incubation": result.incubation,
+        "revenue_score": money(result.revenue_score),
+        "health_score": money(result.health_score),
+        "bonus_score": money(result.bonus_score),
+        "deduction_score": money(result.deduction_score),
+        "late_or_quality_count": inputs.late_or_quality_count,
+        "upgraded_count": len(inputs.upgraded_ticket_ids),
+        "total": money(result.total),
+        "rule_set_id": rule_set.pk,
+        "items": _normal_json(result.items),
+    }
+
+
+@transaction.atomic
+def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = None, actor=None) -> dict[str, int]:
+    """Assess every partner-type of the month (R-M-*), set-based, and upsert the results.
+
+    Draft and returned results are replaced; approved or submitted results that would change make the job
+    refuse (``JobRefused``) with nothing written (R-M-APPROVAL). Upgraded complaints are recorded against the
+    assessment that counts them, so none is ever counted twice (R-M-UPGRADE-ONCE).
+    """
+    month = month.replace(day=1)
+    rule_set, book = rule_book_in_force(on=month)
+    month_inputs = assessment_inputs_for_month(month=month)
+    inputs = month_inputs.inputs
+    if progress:
+        progress.set_total(len(inputs))
+
+    existing = {
+        (row.partner_id, row.cooperation_type): row
+        for row in MonthlyAssessment.objects.select_for_update().filter(month=month)
+    }
+    included: dict[int, set[int]] = {}
+    for assessment_id, ticket_id in UpgradedComplaintInclusion.objects.filter(
+        assessment__month=month
+    ).values_list("assessment_id", "ticket_id"):
+        included.setdefault(assessment_id, set()).add(ticket_id)
+
+    refused, to_create, to_update = [], [], []
+    unchanged = 0
+    for done, key in enumerate(sorted(inputs), start=1):
+        values = _assessment_values(inputs[key], evaluate_assessment(inputs[key], book), rule_set)
+        tickets = {pk for pk, _ in month_inputs.upgraded.get(key, [])}
+        row = existing.get(key)
+        if row is None:
+            to_create.append((MonthlyAssessment(partner_id=key[0], cooperation_type=key[1], month=month, **values),
+                              tickets))
+        elif all(getattr(row, field) == values[field] for field in ASSESSMENT_FIELDS) and (
+            included.get(row.pk, set()) == tickets
+        ):
+            unchanged += 1
+        elif row.status in PROTECTED_STATUSES:
+            refused.append((key, row, values))
+        else:
+            for field, value in values.items():
+                setattr(row, field, value)
+            to_update.append((row, tickets))
+        if progress and (done % 1000 == 0 or done == len(inputs)):
+            progress.advance(done - progress.run.done)
+    stale = [row for key, row in existing.items() if key not in inputs]
+    refused += [(key, row, None) for key, row in existing.items() if key not in inputs and row.status in
+                PROTECTED_STATUSES]
+    if refused:
+        codes = _partner_codes(key[0] for key, _, _ in refused)
+        lines = [
+            f"{codes[key[0]]} {_type_label(key[1])}（{row.get_status_display()}，总分 {row.total}"
+            + (f" → {values['total']}" if values else " → 不再考核") + "）"
+            for key, row, values in refused[:20]
+        ]
+        more = f" 等 {len(refused)} 条" if len(refused) > 20 else ""
+        raise JobRefused(
+            f"{month:%Y-%m} 月度考核重算会改变已审批或待审批的结果，未写入任何结果：{'；'.join(lines)}{more}。"
+            f"待审批的结果请先退回后再重算；已审批的结果不能覆盖。"
+        )
+
+    if stale:
+        MonthlyAssessment.objects.filter(pk__in=[row.pk for row in stale]).delete()
+    changed_ids = [row.pk for row, _ in to_update]
+    UpgradedComplaintInclusion.objects.filter(assessment_id__in=changed_ids).delete()
+    MonthlyAssessment.objects.bulk_create([row for row, _ in to_create], batch_size=BATCH)
+    if to_update:
+        MonthlyAssessment.objects.bulk_update([row for row, _ in to_update], [*ASSESSMENT_FIELDS, "computed_at"],
+                                              batch_size=BATCH)
+    inclusions = [
+        UpgradedComplaintInclusion(ticket_id=ticket_pk, assessment_id=row.pk, month=month)
+        for row, tickets in [*to_create, *to_update]
+        for ticket_pk in sorted(tickets)
+    ]
+    UpgradedComplaintInclusion.objects.bulk_create(inclusions, batch_size=BATCH)
+    return {
+        "assessed": len(inputs),
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": unchanged,
+        "deleted": len(stale),
+        "upgraded_complaints_included": len(inclusions),
+    }
+
+
+# --- Jobs: what the management commands and the Celery tasks run --------------------------------------------------
+
+
+def daily_notifications_job(*, day: dt.date, user=None, on_progress=None) -> dict[str, int]:
+    with job_run(job="run_daily_notifications", key=day.isoformat(), user=user, on_progress=on_progress) as progress:
+        counts = daily_notifications_run(day=day, progress=progress, actor=user)
+        progress.run.counts = counts
+    return counts
+
+
+def monthly_assessment_job(*, month: dt.date, user=None, on_progress=None) -> dict[str, int]:
+    month = month.replace(day=1)
+    with job_run(job="run_monthly_assessment", key=f"{month:%Y-%m}", user=user, on_progress=on_progress) as progress:
+        counts = monthly_assessment_run(month=month, progress=progress, actor=user)
+        progress.run.counts = counts
+    return counts

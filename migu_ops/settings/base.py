@@ -136,6 +136,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "core.choices.ApprovalStatus",
+        "PartnerStatusEnum": "partners.choices.PartnerStatus",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run eagerly in-process.

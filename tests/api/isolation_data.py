@@ -63,6 +63,40 @@ def _restriction(partner):
     )
 
 
+# --- scoring -----------------------------------------------------------------------------------------------------
+
+
+@maker("notification")
+def _notification(partner):
+    from tests.scoring.factories import make_notification
+
+    return make_notification(partner)
+
+
+@maker("warning")
+def _warning(partner):
+    from tests.scoring.factories import make_warning
+
+    return make_warning(partner)
+
+
+@maker("assessment")
+def _assessment(partner):
+    from tests.scoring.factories import make_assessment
+
+    return make_assessment(partner, status="approved")
+
+
+@maker("penalty-proposal")
+def _penalty_proposal(partner):
+    from tests.scoring.factories import make_proposal
+
+    return make_proposal(partner, status="approved")
+
+
+# --- controls and settlement -------------------------------------------------------------------------------
+
+
 @maker("control-event")
 def _control_event(partner):
     from controls.choices import ControlEventType
