@@ -14,9 +14,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.choices import ApprovalStatus
 from enforcement.choices import RestrictedAction
 from partners.models import Partner
+from scoring.admin import ApprovalAdminMixin
 from scoring.choices import DurationUnit
 
-from .approval_admin import APPROVAL_ACTIONS, ApprovalActionsMixin
 from .choices import MeasureKind, MeasureScope
 from .models import ControlEvent, ControlMeasure, ExtraPenalty
 from .rules import duration_text
@@ -97,7 +97,7 @@ class ControlMeasureInline(admin.TabularInline):
 
 
 @admin.register(ControlEvent)
-class ControlEventAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
+class ControlEventAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
     form = ControlEventForm
     change_form_template = "admin/controls/controlevent/change_form.html"
     list_display = ["partner", "event_type", "cooperation_type", "sub_channel", "province", "occurred_on", "status",
@@ -108,7 +108,7 @@ class ControlEventAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["partner", "sub_channel"]
     date_hierarchy = "occurred_on"
     inlines = [ControlMeasureInline]
-    actions = ["recompute_measures", *APPROVAL_ACTIONS]
+    actions = ["recompute_measures", *ApprovalAdminMixin.actions]
     fieldsets = [
         (_("事件"), {"fields": EVENT_FIELDS}),
         (_("审批与规则"), {"fields": ["status", "rule_id", "rule_set", "warnings_after", "submitted_by",
@@ -321,7 +321,7 @@ class ExtraPenaltyForm(forms.ModelForm):
 
 
 @admin.register(ExtraPenalty)
-class ExtraPenaltyAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
+class ExtraPenaltyAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
     form = ExtraPenaltyForm
     list_display = ["partner", "basis", "action", "cooperation_type", "province", "starts_on", "ends_on", "status",
                     "restriction"]
@@ -330,7 +330,6 @@ class ExtraPenaltyAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
     list_select_related = ["partner", "restriction"]
     autocomplete_fields = ["partner", "sub_channel"]
     raw_id_fields = ["control_event"]
-    actions = APPROVAL_ACTIONS
     readonly_fields = ["status", "restriction", "submitted_by", "submitted_at", "approved_by", "approved_at",
                        "created_by"]
 

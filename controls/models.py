@@ -72,6 +72,13 @@ class ControlEvent(Approvable):
     def effective_start(self):
         return self.measures_start_on or self.occurred_on
 
+    def approval_problems(self, *, action: str) -> list[str]:
+        if action != "approve":
+            return []
+        from .services import control_event_stale_problems
+
+        return control_event_stale_problems(event=self)
+
     def on_approved(self, *, actor) -> None:
         from .services import control_event_register_measures
 

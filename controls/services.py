@@ -311,22 +311,28 @@ def _measure_reason(event: ControlEvent, measure: ControlMeasure) -> str:
     return reason
 
 
-def control_event_register_measures(*, event: ControlEvent, actor) -> list:
-    """Run inside the approval transaction: check the proposal is current, register restrictions, lock the set."""
-    tally = _earlier_tally(event)
-    _, proposal = _propose(event, tally.context_for(event))
+def control_event_stale_problems(*, event: ControlEvent) -> list[str]:
+    """Checked on the locked row before approval: the stored measures must be what the rules give today."""
+    try:
+        rule_set, proposal = _propose(event, _earlier_tally(event).context_for(event))
+    except ValidationError as exc:
+        return exc.messages
     stored = {m.key: m for m in event.measures.all()}
     current = {p.key: p for p in proposal.measures}
-    stale = set(stored) != set(current) or any(
+    stale = rule_set.pk != event.rule_set_id or set(stored) != set(current) or any(
         not stored[k].overridden and (stored[k].starts_on, stored[k].ends_on, stored[k].province)
         != (p.starts_on, p.ends_on, p.province)
         for k, p in current.items()
     )
     if stale:
-        raise ValidationError(f"{event} 的措施已因同月其他事件或规则变化而过期，请先“重新计算措施”再审批。",
-                              code="proposal_stale")
+        return [f"{event} 的措施已因同月其他事件或规则集变化而过期，请先“重新计算措施”再审批。"]
+    return []
+
+
+def control_event_register_measures(*, event: ControlEvent, actor) -> list:
+    """Run inside the approval transaction: register each measure's restriction once, lock the rule set."""
     restrictions = []
-    for measure in stored.values():
+    for measure in event.measures.all():
         if not measure.registers_restriction:
             continue
         restriction = restriction_create(

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from controls.approval_admin import APPROVAL_ACTIONS, ApprovalActionsMixin
+from scoring.admin import ApprovalAdminMixin, MonthListFilter
 
 from .api import XLSX
 from .exports import export_filename, statements_workbook
@@ -23,16 +23,15 @@ from .services import (
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(ApprovalActionsMixin, SimpleHistoryAdmin):
+class SettlementStatementAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
     list_display = ["partner", "cooperation_type", "month_text", "revenue", "payable", "warning_level", "settled",
                     "deductions_total", "brought_forward", "offsets", "amount_due", "held_balance", "carried_forward",
                     "on_hold", "stopped", "status"]
-    list_filter = ["month", "status", "on_hold", "stopped", "cooperation_type"]
+    list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
-    date_hierarchy = "month"
-    actions = ["export_xlsx", *APPROVAL_ACTIONS]
+    actions = ["export_xlsx", *ApprovalAdminMixin.actions]
     readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue", "revenue_share",
                        "payable", "warning_level", "warning_percent", "settled", "extra_deductions", "write_downs",
                        "adjustments", "brought_forward", "offsets", "balance", "held_before", "released",

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 
+from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
 
 from .exports import export_filename, statements_workbook
@@ -14,8 +15,11 @@ from .serializers import SettlementStatementSerializer
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SettlementStatementViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly settlement statements (R-S-*); partners see only their own approved statements."""
+class SettlementStatementViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly settlement statements (R-S-*); partners see only their own approved statements.
+
+    Staff: POST ``{id}/submit/``, ``{id}/approve/`` (division leader), ``{id}/return/``; GET ``export/`` (xlsx).
+    """
 
     published_only_for_partners = True
     queryset = statements_for_api()

@@ -144,13 +144,17 @@ def settlement_adjustment_record(*, contract: Contract, month: dt.date, amount, 
     return adjustment
 
 
-def settlement_statement_approved(*, statement: SettlementStatement, actor) -> None:
-    """Runs inside the approval transaction: months are approved in order; the rule set is locked."""
+def settlement_statement_problems(*, statement: SettlementStatement) -> list[str]:
+    """Months are approved in order: a carry-over or hold depends on the previous month's statement."""
     earlier = (SettlementStatement.objects.filter(contract_id=statement.contract_id, month__lt=statement.month)
-               .exclude(status=ApprovalStatus.APPROVED).order_by("month").first())
+               .exclude(status=ApprovalStatus.APPROVED).select_related("partner").order_by("month").first())
     if earlier is not None:
-        raise ValidationError(f"{earlier} 尚未审批；结转与暂扣依赖上月结果，须按月份顺序审批。",
-                              code="previous_month_pending")
+        return [f"{earlier} 尚未审批；结转与暂扣依赖上月结果，须按月份顺序审批。"]
+    return []
+
+
+def settlement_statement_approved(*, statement: SettlementStatement, actor) -> None:
+    """Runs inside the approval transaction: the rule set used is locked."""
     rule_set_mark_used(rule_set_id=statement.rule_set_id)
 
 

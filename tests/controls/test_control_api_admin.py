@@ -105,10 +105,9 @@ def test_admin_approval_actions(admin_client, staff_user):
     event = record_event(PartnerFactory(), E.PROVINCIAL_IMPORTANT, province="广东")
     approval_submit(obj=event, actor=staff_user)
     url = reverse("admin:controls_controlevent_changelist")
-    response = admin_client.post(url, {"action": "approval_return_action", "_selected_action": [event.pk]})
-    assert response.status_code == 200 and "退回原因" in response.content.decode()
-    admin_client.post(url, {"action": "approval_return_action", "_selected_action": [event.pk], "confirm": "1",
-                            "reason": "请补充文号"})
+    admin_client.post(url, {"action": "return_selected", "_selected_action": [event.pk], "note": ""})
+    assert ControlEvent.objects.get(pk=event.pk).status == "submitted"  # a return needs a reason
+    admin_client.post(url, {"action": "return_selected", "_selected_action": [event.pk], "note": "请补充文号"})
     assert ControlEvent.objects.get(pk=event.pk).status == "returned"
 
 
