@@ -99,7 +99,10 @@ class _ServiceForm(forms.ModelForm):
             with _rolled_back():
                 self.record(actor=None)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc)
+                return
+            for field, errors in exc.error_dict.items():
                 self.add_error(field if field in self.fields else None, errors)
 
 
