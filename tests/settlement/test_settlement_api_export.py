@@ -129,3 +129,23 @@ def test_api_approval_actions_for_staff(staff_client, division_leader):
     leader.force_authenticate(division_leader)
     response = leader.post(reverse("settlement-approve", args=[statement.pk]), {})
     assert response.status_code == 200 and response.json()["status"] == "approved"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["controls_controlevent", "controls_controlmeasure", "controls_extrapenalty", "settlement_settlementstatement",
+     "settlement_writedown", "settlement_extradeduction", "settlement_negativeoffsetdecision",
+     "settlement_settlementadjustment"],
+)
+def test_admin_pages_render(admin_client, name):
+    from tests.controls.factories import record_event
+
+    event = record_event(ContractFactory().partner, "group_notice")
+    statement = SettlementStatementFactory()
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    if name not in {"controls_controlmeasure", "settlement_settlementstatement"}:
+        assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 200
+    objects = {"controls_controlevent": event, "controls_controlmeasure": event.measures.first(),
+               "settlement_settlementstatement": statement}
+    if name in objects:
+        assert admin_client.get(reverse(f"admin:{name}_change", args=[objects[name].pk])).status_code == 200
