@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.choices import ApprovalStatus
 from enforcement.services import restriction_create
+from partners.models import Partner
 from scoring.choices import DurationUnit
 from scoring.rules import add_duration
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
@@ -145,6 +146,7 @@ def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[C
 @transaction.atomic
 def control_events_recompute_month(*, partner_id: int, month: dt.date) -> int:
     """Recompute every not-yet-approved event of a partner's month in order; approved events stay as approved."""
+    Partner.objects.select_for_update().filter(pk=partner_id).first()  # one recomputation per partner at a time
     tally, recomputed = _MonthTally(), 0
     for event in events_in_month(partner_id=partner_id, month=month):
         measures = list(event.measures.all())

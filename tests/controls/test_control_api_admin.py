@@ -115,3 +115,21 @@ def test_partner_change_page_links_to_the_overview(admin_client):
     partner = PartnerFactory()
     html = admin_client.get(reverse("admin:partners_partner_change", args=[partner.pk])).content.decode()
     assert reverse("admin:controls_partner_overview", args=[partner.pk]) in html
+
+
+def test_api_approval_by_the_department_head_lists_restrictions_for_the_partner(partner_a, partner_a_client,
+                                                                                 staff_client, department_head):
+    """R-D-APPROVAL over the API; the approved measures appear in /api/v1/restrictions/ for the partner."""
+    from rest_framework.test import APIClient
+
+    event = record_event(partner_a, E.GROUP_NOTICE, province="广东")
+    assert staff_client.post(reverse("control-event-submit", args=[event.pk]), {}).status_code == 200
+    head = APIClient()
+    head.force_authenticate(department_head)
+    response = head.post(reverse("control-event-approve", args=[event.pk]), {"note": "同意"})
+    assert response.status_code == 200 and response.json()["status"] == "approved"
+
+    rows = partner_a_client.get(reverse("restriction-list"), {"date": "2026-10-20"}).json()["results"]
+    assert [(r["action"], r["province"], r["rule_id"], r["ends_on"]) for r in rows] == [
+        ("promote", "广东", "R-C-NOTICE", "2026-11-05")]
+    assert partner_a_client.get(reverse("restriction-list"), {"date": "2026-11-05"}).json()["count"] == 0
