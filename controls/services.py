@@ -113,11 +113,17 @@ def _snapshot(measure) -> dict:
     }
 
 
+MEASURE_STATE = ["kind", "rule_id", "scope", "action", "position", "cooperation_type", "sub_channel_id",
+                 "warning_count", "proposed", "starts_on", "ends_on", "province", "durations", "detail"]
+
+
 def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[ControlMeasure]:
+    """Write the proposal, keeping overrides; rows that would not change are not written (no history noise)."""
     existing = {m.key: m for m in event.measures.all()}
     kept: list[ControlMeasure] = []
     for position, proposed in enumerate(proposal.measures):
         measure = existing.pop(proposed.key, None) or ControlMeasure(event=event, key=proposed.key)
+        before = [getattr(measure, name) for name in MEASURE_STATE] if measure.pk else None
         measure.kind, measure.rule_id, measure.scope = proposed.kind, proposed.rule_id, proposed.scope
         measure.action, measure.position = proposed.action, position
         measure.cooperation_type = "" if proposed.all_cooperation_types else event.cooperation_type
@@ -131,15 +137,16 @@ def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[C
         else:
             measure.province, measure.durations = proposed.province, [dict(d) for d in proposed.durations]
             measure.ends_on, measure.detail = proposed.ends_on, proposed.detail
-        measure.save()
+        if before != [getattr(measure, name) for name in MEASURE_STATE]:
+            measure.save()
         kept.append(measure)
     for stale in existing.values():
         stale.delete()
-    event.rule_set = rule_set
-    event.rule_id = proposal.rule_id
-    event.items = proposal.items
-    event.warnings_after = proposal.warnings_after
-    event.save(update_fields=["rule_set", "rule_id", "items", "warnings_after", "updated_at"])
+    state = (rule_set.pk, proposal.rule_id, proposal.items, proposal.warnings_after)
+    if state != (event.rule_set_id, event.rule_id, event.items, event.warnings_after):
+        event.rule_set = rule_set
+        event.rule_id, event.items, event.warnings_after = proposal.rule_id, proposal.items, proposal.warnings_after
+        event.save(update_fields=["rule_set", "rule_id", "items", "warnings_after", "updated_at"])
     return kept
 
 

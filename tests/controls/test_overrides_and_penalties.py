@@ -212,3 +212,15 @@ def test_extra_penalty_input_errors_name_the_field():
             penalty(partner, **kwargs)
         assert field in error.value.message_dict
     assert not ExtraPenalty.objects.exists()
+
+
+def test_recomputing_an_unchanged_month_writes_nothing():
+    from controls.models import ControlMeasure
+
+    partner = PartnerFactory()
+    for day in (1, 2, 3):
+        record_event(partner, E.DIAL_GROUP, occurred_on=D(2026, 10, day), sub_channel=SubChannelFactory(
+            partner=partner))
+    history = (ControlMeasure.history.count(), ControlEvent.history.count())
+    assert control_events_recompute_month(partner_id=partner.pk, month=D(2026, 10, 1)) == 3
+    assert (ControlMeasure.history.count(), ControlEvent.history.count()) == history
