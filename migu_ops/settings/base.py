@@ -139,6 +139,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApprovalStatusEnum": "core.choices.ApprovalStatus",
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
+        "CodeCategoryEnum": "codes.choices.CodeCategory",
+        "CodeStatusEnum": "codes.choices.CodeStatus",
+        "ReviewStepEnum": "codes.choices.ReviewStep",
     },
 }
 

@@ -114,3 +114,45 @@ def _settlement(partner):
     from tests.settlement.factories import SettlementStatementFactory
 
     return SettlementStatementFactory(contract=factories.ContractFactory(partner=partner))
+
+
+# codes (business codes, R-B-*)
+def _code_contract(partner):
+    return factories.ContractFactory(partner=partner, start_date=dt.date(2020, 1, 1))
+
+
+@maker("code")
+def _business_code(partner):
+    from tests.codes.factories import BusinessCodeFactory
+
+    return BusinessCodeFactory(contract=_code_contract(partner))
+
+
+@maker("code-stat")
+def _code_stat(partner):
+    from tests.codes.factories import CodeMonthlyStatFactory
+
+    return CodeMonthlyStatFactory(code=_business_code(partner))
+
+
+@maker("code-application")
+def _code_application(partner):
+    from codes.services import application_apply
+
+    staff = factories.UserFactory(username="isolation_staff", is_staff=True)
+    return application_apply(actor=staff, contract=_code_contract(partner), kind="monthly", category="other",
+                             name="隔离测试", price="1.00")
+
+
+@maker("code-change-request")
+def _code_change_request(partner):
+    from codes.models import CodeChangeRequest
+
+    return CodeChangeRequest.objects.create(code=_business_code(partner), changes={"name": "新名称"})
+
+
+@maker("code-recycling-proposal")
+def _code_recycling_proposal(partner):
+    from tests.codes.factories import CodeRecyclingProposalFactory
+
+    return CodeRecyclingProposalFactory(code=_business_code(partner))
