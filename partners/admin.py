@@ -44,6 +44,13 @@ class PartnerAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["related_group"]
     inlines = [ContractInline, SubChannelInline]
+    readonly_fields = ["control_overview"]
+
+    @admin.display(description=_("管控与结算概览"))
+    def control_overview(self, obj):
+        from controls.admin import partner_overview_link  # the overview page lives with the control events
+
+        return partner_overview_link(obj)
 
 
 @admin.register(Contract)

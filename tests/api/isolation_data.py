@@ -92,6 +92,30 @@ def _penalty_proposal(partner):
     from tests.scoring.factories import make_proposal
 
     return make_proposal(partner, status="approved")
+
+
+# --- controls and settlement -------------------------------------------------------------------------------
+
+
+@maker("control-event")
+def _control_event(partner):
+    from controls.choices import ControlEventType
+    from core.approval import approval_approve, approval_submit
+    from tests.controls.factories import record_event
+
+    event = record_event(partner, ControlEventType.PROVINCIAL_IMPORTANT, province="广东")
+    approval_submit(obj=event, actor=factories.UserFactory(username="isolation_ops", is_staff=True))
+    return approval_approve(obj=event, actor=factories.UserFactory(username="isolation_head", is_staff=True,
+                                                                   is_superuser=True))
+
+
+@maker("settlement")
+def _settlement(partner):
+    from tests.settlement.factories import SettlementStatementFactory
+
+    return SettlementStatementFactory(contract=factories.ContractFactory(partner=partner))
+
+
 # codes (business codes, R-B-*)
 def _code_contract(partner):
     return factories.ContractFactory(partner=partner, start_date=dt.date(2020, 1, 1))

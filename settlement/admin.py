@@ -1,0 +1,202 @@
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from scoring.admin import ApprovalAdminMixin, MonthListFilter
+
+from .api import XLSX
+from .exports import export_filename, statements_workbook
+from .models import ExtraDeduction, NegativeOffsetDecision, SettlementAdjustment, SettlementStatement, WriteDown
+from .selectors import statement_totals
+from .services import (
+    extra_deduction_record,
+    negative_offset_decide,
+    settlement_adjustment_record,
+    write_down_record,
+)
+
+
+@admin.register(SettlementStatement)
+class SettlementStatementAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+    change_list_template = "admin/settlement/settlementstatement/change_list.html"
+    list_display = ["partner", "cooperation_type", "month_text", "revenue", "payable", "warning_level", "settled",
+                    "deductions_total", "brought_forward", "offsets", "amount_due", "held_balance", "carried_forward",
+                    "on_hold", "stopped", "status"]
+    list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
+    search_fields = ["partner__code", "partner__name"]
+    list_select_related = ["partner", "contract"]
+    actions = ["export_xlsx", *ApprovalAdminMixin.actions]
+    readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue", "revenue_share",
+                       "payable", "warning_level", "warning_percent", "settled", "extra_deductions", "write_downs",
+                       "adjustments", "brought_forward", "offsets", "balance", "held_before", "released",
+                       "held_balance", "stopped_amount", "amount_due", "carried_forward", "on_hold", "stopped",
+                       "items_text", "status", "computed_at", "submitted_by", "submitted_at", "approved_by",
+                       "approved_at"]
+    exclude = ["items"]
+
+    @admin.display(description=_("月份"), ordering="month")
+    def month_text(self, obj):
+        return f"{obj.month:%Y-%m}"
+
+    @admin.display(description=_("扣减合计"))
+    def deductions_total(self, obj):
+        return obj.deductions
+
+    @admin.display(description=_("计算明细"))
+    def items_text(self, obj):
+        return "\n".join(f"{i['rule']}  {i['points']}  {i['detail']}" for i in obj.items)
+
+    def has_add_permission(self, request):
+        return False  # statements come from run_settlement
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            queryset = changelist.queryset
+            response.context_data["totals"] = statement_totals(queryset)
+            response.context_data["held_count"] = queryset.filter(on_hold=True).count()
+            response.context_data["carried_count"] = queryset.filter(carried_forward__lt=0).count()
+        return response
+
+    @admin.action(description=_("导出 Excel（每月一个工作表）"))
+    def export_xlsx(self, request, queryset):
+        statements = list(queryset.select_related("partner", "contract", "rule_set").order_by(
+            "month", "partner__code", "cooperation_type", "contract_id"))
+        response = HttpResponse(statements_workbook(statements), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(s.month for s in statements)}"'
+        return response
+
+
+@contextmanager
+def _rolled_back():
+    """Run a recording service for its checks only: whatever it wrote is rolled back."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+class _ServiceForm(forms.ModelForm):
+    """Runs the recording service's checks at form time (rolled back), so errors show next to the field."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            with _rolled_back():
+                self.record(actor=None)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                self.add_error(None, exc)
+                return
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+
+
+class WriteDownForm(_ServiceForm):
+    class Meta:
+        model = WriteDown
+        fields = ["contract", "month", "amount", "reference", "reason"]
+
+    def record(self, actor):
+        d = self.cleaned_data
+        return write_down_record(contract=d["contract"], month=d["month"], amount=d["amount"],
+                                 reference=d["reference"], reason=d["reason"], actor=actor)
+
+
+class ExtraDeductionForm(_ServiceForm):
+    class Meta:
+        model = ExtraDeduction
+        fields = ["contract", "month", "percent", "cause", "decided_by", "decided_on", "decision_reference", "reason"]
+
+    def record(self, actor):
+        return extra_deduction_record(actor=actor, **{f: self.cleaned_data[f] for f in self.Meta.fields})
+
+
+class NegativeOffsetForm(_ServiceForm):
+    class Meta:
+        model = NegativeOffsetDecision
+        fields = ["from_contract", "to_contract", "month", "decision_reference", "reason"]
+
+    def record(self, actor):
+        return negative_offset_decide(actor=actor, **{f: self.cleaned_data[f] for f in self.Meta.fields})
+
+
+class AdjustmentForm(_ServiceForm):
+    class Meta:
+        model = SettlementAdjustment
+        fields = ["contract", "month", "corrects_month", "amount", "rule_id", "reason"]
+
+    def record(self, actor):
+        return settlement_adjustment_record(actor=actor, **{f: self.cleaned_data[f] for f in self.Meta.fields})
+
+
+class _InputAdmin(SimpleHistoryAdmin):
+    """Settlement inputs are recorded through their service; once recorded they are not edited here."""
+
+    search_fields = ["contract__partner__code", "contract__partner__name"]
+    date_hierarchy = "month"
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = form.record(actor=request.user)
+        obj.pk, obj.id = saved.pk, saved.pk
+
+    def delete_model(self, request, obj):
+        from .services import _require_open
+
+        contract_id = getattr(obj, "contract_id", None) or obj.from_contract_id
+        try:
+            _require_open(contract_id, obj.month)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        super().delete_model(request, obj)
+
+
+@admin.register(WriteDown)
+class WriteDownAdmin(_InputAdmin):
+    form = WriteDownForm
+    list_display = ["contract", "month", "amount", "reference", "created_by", "created_at"]
+    list_filter = ["month"]
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(ExtraDeduction)
+class ExtraDeductionAdmin(_InputAdmin):
+    form = ExtraDeductionForm
+    list_display = ["contract", "month", "percent", "cause", "decided_by", "decided_on", "decision_reference"]
+    list_filter = ["month", "cause", "decided_by"]
+    autocomplete_fields = ["contract"]
+
+
+@admin.register(NegativeOffsetDecision)
+class NegativeOffsetDecisionAdmin(_InputAdmin):
+    form = NegativeOffsetForm
+    list_display = ["month", "from_contract", "to_contract", "decision_reference", "created_by"]
+    list_filter = ["month"]
+    search_fields = ["from_contract__partner__code", "from_contract__partner__name", "decision_reference"]
+    autocomplete_fields = ["from_contract", "to_contract"]
+
+
+@admin.register(SettlementAdjustment)
+class SettlementAdjustmentAdmin(_InputAdmin):
+    form = AdjustmentForm
+    list_display = ["contract", "month", "corrects_month", "amount", "rule_id", "reason", "created_by"]
+    list_filter = ["month", "rule_id"]
+    autocomplete_fields = ["contract"]
