@@ -160,15 +160,33 @@ class PartnersWriter(BulkWriter):
 
 
 class ComplaintsOrmWriter(BulkWriter):
-    """Complaints on databases without COPY: one upsert statement per batch, no per-row history."""
+    """Complaints on databases without COPY (SQLite): per batch one look-up of the stored values and one
+    ``bulk_create(update_conflicts=True)`` of the new and changed rows; unchanged rows build no objects.
+    No per-row history (as on the COPY path); the ImportRun is the audit."""
 
-    def save(self, new, changed, changed_fields):
-        update_fields = [field for field in self.fields if field not in self.key_fields]
-        objs = new + changed
-        if objs:
+    def write(self, batch):
+        key = self.key_positions[0]
+        stored = {
+            values[0]: values[1:]
+            for values in self.model._default_manager.filter(
+                **{f"{self.key_fields[0]}__in": [row[key] for row in batch]}
+            ).values_list(self.key_fields[0], *self.fields)
+        }
+        objs = []
+        for row in batch:
+            old = stored.get(row[key])
+            if old is None:
+                self.result.created += 1
+            elif list(old) == row[1:]:
+                self.result.unchanged += 1
+                continue
+            else:
+                self.result.updated += 1
+            objs.append(self.model(**dict(zip(self.fields, row[1:], strict=True))))
+        if objs and not self.dry_run:
             self.model._default_manager.bulk_create(
-                objs, batch_size=500, update_conflicts=True, unique_fields=self.key_fields,
-                update_fields=update_fields,
+                objs, update_conflicts=True, unique_fields=self.key_fields,
+                update_fields=[field for field in self.fields if field not in self.key_fields],
             )
 
 
