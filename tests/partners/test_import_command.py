@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from partners.management.commands.import_data import Command
 from partners.models import ComplaintTicket, ImportRun
@@ -54,7 +55,9 @@ def test_bad_rows_are_listed_on_stderr_and_the_command_fails(tmp_path, partner_a
     assert not ComplaintTicket.objects.exists()
 
 
-def test_exit_status_is_non_zero_from_the_command_line(tmp_path, partner_a):
+def test_exit_status_is_non_zero_from_the_command_line(tmp_path, partner_a, monkeypatch):
+    # run_from_argv closes the connections when done; keep the test's transaction open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     argv = ["manage.py", "import_data", "complaints", str(csv_file(tmp_path, BAD))]
     command = Command(stdout=StringIO(), stderr=StringIO())
     with pytest.raises(SystemExit) as excinfo:
