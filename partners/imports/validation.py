@@ -8,6 +8,7 @@ columns, and reports every invalid cell through ``result.add_error``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 #: stop memoising a column once it has this many distinct spellings (memory stays bounded)
 MEMO_LIMIT = 50_000
 PROGRESS_EVERY = 10_000
-_MISS = object()
 
 
 @dataclass
@@ -90,21 +90,32 @@ def validated_rows(
     """
     steps = []
     for column, index in zip(plan.columns, plan.indexes, strict=True):
-        memo = {} if column.type.cacheable else None
         parse = column.parser(ctx)
-        if as_text and not isinstance(column.type, Text):
+        if as_text:
             parse = _as_text(parse)
+        if column.type.cacheable:
+            lookup = _Memo(parse).__getitem__
+        elif as_text and isinstance(column.type, Text):
+            lookup = _plain_text(parse, column)
+        else:
+            lookup = parse
         # +1: a row list starts with its line number
-        steps.append((index + 1, column.name, parse, memo))
+        steps.append((index + 1, column.name, lookup))
     if as_text and row_check is not None:
         raise ValueError("row checks need typed values; as_text is for writers that copy text")
     return _loop(rows, steps, plan, result, row_check, on_progress)
 
 
-def copy_text(value: Any) -> str | None:
-    """A value as PostgreSQL's COPY reads it (booleans t/f, ISO dates); None stays None (NULL)."""
-    if value is None or value.__class__ is str:
-        return value
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
+
+
+def copy_text(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format: \\N for NULL, t/f, ISO dates, escaped text."""
+    if value is None:
+        return "\\N"
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE(value) else value
     if value is True:
         return "t"
     if value is False:
@@ -121,52 +132,84 @@ def _as_text(parse):
     return parse_text
 
 
+class _Memo(dict):
+    """Cell → value for low-cardinality columns: a hit is one dictionary look-up; a miss parses the
+    cell (raising FieldError) and remembers the result, up to MEMO_LIMIT spellings."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, raw):
+        value = self.parse(raw)
+        if len(self) < MEMO_LIMIT:
+            self[raw] = value
+        return value
+
+
+def _plain_text(parse, column: Column):
+    """Fast path for free text on the COPY path (ticket ids): ordinary values need no escaping."""
+    max_length = column.type.max_length
+
+    def lookup(raw):
+        if raw.__class__ is str:
+            text = raw.strip()
+            if text and len(text) <= max_length and text.isprintable() and "\\" not in text:
+                return text
+        return parse(raw)
+
+    return lookup
+
+
 def _loop(rows, steps, plan, result, row_check, on_progress) -> Iterator[list[Any]]:
     width = plan.width + 1
     fields = plan.fields
-    add_error = result.add_error
+    lookups = [(index, lookup) for index, _name, lookup in steps]
     count = 0
     for row in rows:
         count += 1
-        line = row[0]
-        size = len(row)
-        out = [line]
-        ok = True
-        for index, name, parse, memo in steps:
-            raw = row[index] if index < size else None
-            if memo is not None:
-                value = memo.get(raw, _MISS)
-                if value is _MISS:
-                    try:
-                        value = parse(raw)
-                    except FieldError as exc:
-                        add_error(line, name, str(exc))
-                        ok = False
-                        continue
-                    if len(memo) < MEMO_LIMIT:
-                        memo[raw] = value
-            else:
-                try:
-                    value = parse(raw)
-                except FieldError as exc:
-                    add_error(line, name, str(exc))
-                    ok = False
-                    continue
-            out.append(value)
-        if size > width:
-            for extra in range(width, size):
-                cell = row[extra]
-                if cell is not None and str(cell).strip():
-                    add_error(line, f"#{extra}", f"表头之外多出的值 '{cell}'（请检查分隔符和引号）")
-                    ok = False
-        if ok and row_check is not None:
+        try:
+            out = [row[0]]
+            for index, lookup in lookups:
+                out.append(lookup(row[index]))
+        except (FieldError, IndexError):
+            # Slow path for this row only: report every bad cell of it.
+            out = _row_errors(row, steps, result)
+        if len(row) > width and not _extra_cells_ok(row, width, result):
+            out = None
+        if out is not None and row_check is not None:
             for column, reason in row_check(dict(zip(fields, out[1:], strict=True))):
-                add_error(line, column, reason)
-                ok = False
-        if ok:
+                result.add_error(row[0], column, reason)
+                out = None
+        if out is not None:
             yield out
         if on_progress is not None and count % PROGRESS_EVERY == 0:
             on_progress(count)
     result.rows = count
     if on_progress is not None:
         on_progress(count)
+
+
+def _row_errors(row, steps, result) -> list[Any] | None:
+    """The row's values, or None after reporting each bad cell (a missing cell is blank)."""
+    line, size = row[0], len(row)
+    out, ok = [line], True
+    for index, name, lookup in steps:
+        try:
+            out.append(lookup(row[index] if index < size else None))
+        except FieldError as exc:
+            result.add_error(line, name, str(exc))
+            ok = False
+    return out if ok else None
+
+
+def _extra_cells_ok(row, width, result) -> bool:
+    ok = True
+    for extra in range(width, len(row)):
+        cell = row[extra]
+        if cell is not None and str(cell).strip():
+            result.add_error(row[0], f"#{extra}", f"表头之外多出的值 '{cell}'（请检查分隔符和引号）")
+            ok = False
+    return ok

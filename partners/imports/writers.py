@@ -15,9 +15,6 @@ the transaction back when there is any error or on a dry run.
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -260,28 +257,27 @@ class ContractsWriter(BulkWriter):
         return {"incubation": True, "incubation_basis": basis if eligible else IncubationBasis.DECISION}
 
 
-class _CsvStream:
-    """File-like object for ``copy_expert``: each ``read`` validates and serialises the next rows."""
-
-    chunk_rows = 512
+class _CopyStream:
+    """File-like object for ``copy_expert``: each ``read`` validates the next rows and returns them as
+    lines of COPY text format (values arrive already converted and escaped, see ``copy_text``)."""
 
     def __init__(self, rows: Iterator[list[Any]]):
         self._rows = rows
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
 
     def read(self, size: int = -1) -> str:
-        buffer, writerows, rows = self._buffer, self._writer.writerows, self._rows
         size = size if size and size > 0 else 1 << 16
-        while buffer.tell() < size:
-            before = buffer.tell()
-            writerows(itertools.islice(rows, self.chunk_rows))
-            if buffer.tell() == before:
+        lines, length, join = [], 0, "\t".join
+        for row in self._rows:
+            row[0] = str(row[0])
+            line = join(row)
+            lines.append(line)
+            length += len(line)
+            if length >= size:
                 break
-        data = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return data
+        if not lines:
+            return ""
+        lines.append("")
+        return "\n".join(lines)
 
     def readline(self, size: int = -1) -> str:  # pragma: no cover - copy_expert only calls read()
         return self.read(size)
@@ -305,18 +301,13 @@ class ComplaintsCopyWriter(BulkWriter):
         qn = connection.ops.quote_name
         fields = [self.model._meta.get_field(name) for name in self.fields]
         columns = [field.column for field in fields]
-        text_columns = [field.column for field in fields if field.get_internal_type() == "CharField"]
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
             definitions = ", ".join(f"{qn(field.column)} {field.db_type(connection)}" for field in fields)
             cursor.execute(f"CREATE TEMPORARY TABLE {self.stage} (line integer, {definitions}) ON COMMIT DROP")
-            copy_sql = (
-                f"COPY {self.stage} (line, {', '.join(map(qn, columns))}) FROM STDIN WITH (FORMAT csv"
-                + (f", FORCE_NOT_NULL ({', '.join(map(qn, text_columns))})" if text_columns else "")
-                + ")"
-            )
-            cursor.copy_expert(copy_sql, _CsvStream(rows), 1 << 16)
+            copy_sql = f"COPY {self.stage} (line, {', '.join(map(qn, columns))}) FROM STDIN"
+            cursor.copy_expert(copy_sql, _CopyStream(rows), 1 << 16)
             copied = cursor.rowcount
             self._report_duplicates(cursor)
             if self.result.ok:

@@ -239,3 +239,17 @@ def test_every_run_is_recorded_with_who_what_and_counts(tmp_path, staff_user, pa
 def test_unknown_kind_is_refused(tmp_path):
     with pytest.raises(ValueError, match="未知的导入类型 'people'"):
         run("people", csv_file(tmp_path, "a\n1\n"))
+
+
+def test_text_with_backslashes_tabs_and_newlines_is_stored_exactly(tmp_path, partner_a):
+    content = (
+        "ticket_id,partner_code,cooperation_type,received_on,province\n"
+        'T\\1,PA,sales_channel,2026-10-01,"北\t京"\n'
+        '"T\t2",PA,sales_channel,2026-10-01,"上海\n浦东"\n'
+        "T\\N,PA,sales_channel,2026-10-01,\\N\n"
+    )
+    path = csv_file(tmp_path, content)
+    assert counts(run("complaints", path)) == (3, 0, 0)
+    stored = dict(ComplaintTicket.objects.values_list("ticket_id", "province"))
+    assert stored == {"T\\1": "北\t京", "T\t2": "上海\n浦东", "T\\N": "\\N"}
+    assert counts(run("complaints", path)) == (0, 0, 3)
