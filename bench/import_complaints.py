@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import logging
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -127,6 +129,20 @@ def main() -> int:
     from partners.imports.services import import_file
     from partners.models import ComplaintTicket, Partner
 
+    phases: list[tuple[float, float, float]] = []
+
+    class PhaseLog(logging.Handler):
+        """Collects the complaint writer's phase timings (staged, duplicates, upsert)."""
+
+        def emit(self, record):
+            phases.append(tuple(record.args[2:5]))
+
+    logging.getLogger().setLevel(logging.WARNING)
+    writer_log = logging.getLogger("partners.imports.writers")
+    writer_log.setLevel(logging.INFO)
+    writer_log.addHandler(PhaseLog())
+    writer_log.propagate = False
+
     call_command("migrate", verbosity=0)
     codes = partner_codes(args.partners)
     Partner.objects.bulk_create([Partner(code=code, name=f"压测{code}") for code in codes], ignore_conflicts=True)
@@ -183,7 +199,9 @@ def main() -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results: dict[str, list[float]] = {"copy": [], "import": [], "reimport": [], "copy_shaped": []}
+    split: dict[str, list[tuple[float, ...]]] = {"import": [], "reimport": []}
     for attempt in range(1, args.repeat + 1):
         sql("DROP TABLE IF EXISTS bench_copy_plain")
         sql(f"CREATE TABLE bench_copy_plain ({PLAIN_COLUMNS})")
@@ -198,11 +216,13 @@ def main() -> int:
         seconds, result = timed(run_import)
         assert result.created == args.rows, (result.created, result.updated, result.unchanged)
         results["import"].append(seconds)
+        split["import"].append((*phases[-1], seconds - sum(phases[-1])))
 
         checkpoint()
         seconds, result = timed(run_import)
         assert result.unchanged == args.rows and result.created == result.updated == 0
         results["reimport"].append(seconds)
+        split["reimport"].append((*phases[-1], seconds - sum(phases[-1])))
 
         sql("DROP TABLE IF EXISTS bench_copy_shaped")
         sql(f"CREATE TABLE bench_copy_shaped (LIKE {table} INCLUDING ALL)")
@@ -226,6 +246,14 @@ def main() -> int:
     print(f"\nmedians of {args.repeat} runs, {args.rows:,} rows:")
     for key, label in labels.items():
         print(f"  {label:<50} {medians[key]:7.2f} s  {args.rows / medians[key]:>12,.0f} rows/s")
+    print("\n  where the import's time goes (medians, s):  validate+stage  duplicates  upsert  commit+rest")
+    for key in ("import", "reimport"):
+        columns = [statistics.median(values) for values in zip(*split[key], strict=True)]
+        print(f"    {key:<41} " + "  ".join(f"{value:>10.2f}" for value in columns))
+    print()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process: {rss_before:.0f} MB before the runs, {rss_after:.0f} MB after")
+    print()
     print(f"  ratio (b) import / (a) COPY speed:        {medians['copy'] / medians['import']:.1%}")
     print(f"  ratio (c) re-import / (a) COPY speed:     {medians['copy'] / medians['reimport']:.1%}")
     print(f"  ratio (b) import / (d) shaped COPY speed: {medians['copy_shaped'] / medians['import']:.1%}")
