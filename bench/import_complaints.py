@@ -6,7 +6,7 @@ Uses the database in DATABASE_URL as a dedicated benchmark database (created if 
 complaint table emptied). Writes the generated CSV to bench/data/ (git-ignored) and measures, R times:
 
   (a) COPY of the file into a plain ordinary table (same columns, no indexes or constraints);
-  (b) ``import_file(kind="complaints")`` into an empty ``partners_complaintticket``;
+  (b) ``data_file_import(kind="complaints")`` into an empty ``partners_complaintticket``;
   (c) re-import of the same file (every row unchanged);
   (d) for reference: COPY of the same rows (partner ids resolved) into a table shaped exactly like
       ``partners_complaintticket`` (its five indexes and the deferred foreign key) — the cost floor of
@@ -126,7 +126,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from partners.imports.services import import_file
+    from partners.imports.services import data_file_import
     from partners.models import ComplaintTicket, Partner
 
     phases: list[tuple[float, float, float]] = []
@@ -184,7 +184,7 @@ def main() -> int:
             return cursor.rowcount
 
     def run_import():
-        result = import_file(kind="complaints", file=path)
+        result = data_file_import(kind="complaints", file=path)
         assert result.ok, result.errors[:5]
         return result
 

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import ImportKind, ImportSource
 from .imports.forms import ImportForm
-from .imports.services import import_file
+from .imports.services import data_file_import
 from .imports.specs import SPECS
 from .models import (
     ComplaintTicket,
@@ -181,7 +181,7 @@ class ImportRunAdmin(ImportLinkMixin, admin.ModelAdmin):
                 ):
                     raise PermissionDenied
                 upload = form.cleaned_data["file"]
-                result = import_file(
+                result = data_file_import(
                     kind=kind, file=upload, file_name=upload.name, dry_run=form.cleaned_data["dry_run"],
                     user=request.user, source=ImportSource.ADMIN, keep_errors=ERRORS_SHOWN,
                 )

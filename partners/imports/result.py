@@ -32,10 +32,6 @@ class ImportResult:
     def ok(self) -> bool:
         return self.error_count == 0
 
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
-
     def add_error(self, line: int, column: str, reason: str) -> None:
         self.add(RowError(line, column, reason))
 

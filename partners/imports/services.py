@@ -1,4 +1,4 @@
-"""``import_file``: the one import path used by ``manage.py import_data`` and the admin page."""
+"""``data_file_import``: the one import path used by ``manage.py import_data`` and the admin page."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from .validation import plan_for, validated_rows
 RUN_ERRORS_KEPT = 1000
 
 
-def import_file(
+def data_file_import(
     *,
     kind: str,
     file: str | os.PathLike | IO[bytes],

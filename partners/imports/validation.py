@@ -44,9 +44,6 @@ class Plan:
                 return offset
         return None
 
-    def has(self, name: str) -> bool:
-        return any(column.name == name for column in self.columns)
-
 
 def plan_for(spec: ImportSpec, header: list[str], result: ImportResult) -> Plan:
     """Match the header against the kind's columns; FileRejected if required columns are missing."""

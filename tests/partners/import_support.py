@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from partners.imports.result import ImportResult
-from partners.imports.services import import_file
+from partners.imports.services import data_file_import
 from partners.models import (
     ComplaintTicket,
     Contract,
@@ -39,7 +39,7 @@ def xlsx_file(tmp_path: Path, rows: list[list], name: str = "data.xlsx") -> Path
 
 
 def run(kind: str, path: Path, **options) -> ImportResult:
-    return import_file(kind=kind, file=path, **options)
+    return data_file_import(kind=kind, file=path, **options)
 
 
 def messages(result: ImportResult) -> list[str]:

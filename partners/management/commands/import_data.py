@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from partners.choices import ImportSource
-from partners.imports.services import import_file
+from partners.imports.services import data_file_import
 from partners.imports.specs import SPECS
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
 
             try:
-                result = import_file(
+                result = data_file_import(
                     kind=kind, file=file, dry_run=dry_run, source=ImportSource.COMMAND,
                     on_progress=progress, on_error=report,
                 )
