@@ -1,10 +1,18 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .choices import ImportKind, ImportSource
+from .imports.forms import ImportForm
+from .imports.services import data_file_import
+from .imports.specs import SPECS
 from .models import (
     ComplaintTicket,
     Contract,
+    ImportRun,
     MonthlyContribution,
     MonthlyRevenue,
     Partner,
@@ -12,6 +20,22 @@ from .models import (
     RelatedGroup,
     SubChannel,
 )
+
+#: row errors shown on the import page (all are counted; the command line lists every one)
+ERRORS_SHOWN = 1000
+
+
+class ImportLinkMixin:
+    """Adds an “导入” button to the change list, opening the import page for this model's kind."""
+
+    import_kind: str = ""
+    change_list_template = "admin/partners/change_list_with_import.html"
+
+    def changelist_view(self, request, extra_context=None):
+        url = reverse("admin:partners_import")
+        if self.import_kind:
+            url += f"?kind={self.import_kind}"
+        return super().changelist_view(request, {**(extra_context or {}), "import_url": url})
 
 
 class ContractInline(admin.TabularInline):
@@ -38,7 +62,8 @@ class RelatedGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.PARTNERS
     list_display = ["code", "name", "partner_class", "related_group", "status", "reentry_banned_until"]
     list_filter = ["partner_class", "status", "related_group"]
     search_fields = ["code", "name"]
@@ -54,7 +79,8 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.CONTRACTS
     list_display = ["partner", "cooperation_type", "start_date", "end_date", "revenue_share", "incubation"]
     list_filter = ["cooperation_type", "incubation", "incubation_basis", "partner__partner_class"]
     search_fields = ["partner__code", "partner__name"]
@@ -64,7 +90,8 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubChannel)
-class SubChannelAdmin(SimpleHistoryAdmin):
+class SubChannelAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.SUB_CHANNELS
     list_display = ["code", "name", "partner", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name", "partner__code", "partner__name"]
@@ -73,7 +100,8 @@ class SubChannelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ComplaintTicket)
-class ComplaintTicketAdmin(SimpleHistoryAdmin):
+class ComplaintTicketAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.COMPLAINTS
     list_display = ["ticket_id", "partner", "cooperation_type", "received_on", "province", "category",
                     "handled_late", "quality_failed", "upgraded_on"]
     list_filter = ["cooperation_type", "category", "handled_late", "quality_failed", "received_on", "province"]
@@ -85,7 +113,8 @@ class ComplaintTicketAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonthlyRevenue)
-class MonthlyRevenueAdmin(SimpleHistoryAdmin):
+class MonthlyRevenueAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.REVENUE
     list_display = ["partner", "cooperation_type", "month", "phone_bill", "third_party", "cash", "total"]
     list_filter = ["cooperation_type", "month"]
     search_fields = ["partner__code", "partner__name"]
@@ -98,7 +127,8 @@ class MonthlyRevenueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonthlyContribution)
-class MonthlyContributionAdmin(SimpleHistoryAdmin):
+class MonthlyContributionAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+    import_kind = ImportKind.CONTRIBUTIONS
     list_display = ["partner", "cooperation_type", "month", "marketing_resources", "cash_contribution", "ad_sales",
                     "active_users", "product_purchases", "ads_placed"]
     list_filter = ["cooperation_type", "month", "marketing_resources"]
@@ -113,3 +143,64 @@ class PartnerMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "partner__code"]
     autocomplete_fields = ["partner"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ImportLinkMixin, admin.ModelAdmin):
+    """Every import (command line or this admin) and the page that runs one: the same service."""
+
+    list_display = ["started_at", "kind", "file_name", "dry_run", "status", "rows", "created", "updated",
+                    "unchanged", "error_count", "started_by", "source"]
+    list_filter = ["kind", "status", "dry_run", "source"]
+    search_fields = ["file_name", "started_by__username", "errors"]
+    list_select_related = ["started_by"]
+    date_hierarchy = "started_at"
+    readonly_fields = [field.name for field in ImportRun._meta.fields] + ["duration_seconds"]
+
+    @admin.display(description=_("耗时（秒）"))
+    def duration_seconds(self, obj):
+        return obj.duration_seconds
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="partners_import"),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        """Staff only (admin_view); importing a kind needs add and change rights on its model."""
+        result = None
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                kind = form.cleaned_data["kind"]
+                opts = SPECS[kind].model._meta
+                if not request.user.has_perms(
+                    [f"{opts.app_label}.add_{opts.model_name}", f"{opts.app_label}.change_{opts.model_name}"]
+                ):
+                    raise PermissionDenied
+                upload = form.cleaned_data["file"]
+                result = data_file_import(
+                    kind=kind, file=upload, file_name=upload.name, dry_run=form.cleaned_data["dry_run"],
+                    user=request.user, source=ImportSource.ADMIN, keep_errors=ERRORS_SHOWN,
+                )
+        else:
+            form = ImportForm(initial={"kind": request.GET.get("kind") or ImportKind.PARTNERS})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("数据导入"),
+            "opts": self.model._meta,
+            "form": form,
+            "result": result,
+            "specs": SPECS.values(),
+            "run_url": reverse("admin:partners_importrun_change", args=[result.run_id]) if result else None,
+        }
+        return TemplateResponse(request, "admin/partners/import.html", context, status=200)

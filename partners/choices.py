@@ -31,3 +31,26 @@ class IncubationBasis(models.TextChoices):
 class ComplaintCategory(models.TextChoices):
     UNKNOWING_SUBSCRIPTION = "unknowing_subscription", _("不知情订购")
     OTHER = "other", _("其他")
+
+
+class ImportKind(models.TextChoices):
+    """The file kinds of ``import_data`` (CONTRACT.md §1)."""
+
+    PARTNERS = "partners", _("合作方")
+    CONTRACTS = "contracts", _("合作合同")
+    SUB_CHANNELS = "sub_channels", _("推广子渠道")
+    COMPLAINTS = "complaints", _("投诉工单")
+    REVENUE = "revenue", _("月度信息费收入")
+    CONTRIBUTIONS = "contributions", _("月度综合贡献")
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("成功")
+    REJECTED = "rejected", _("数据有误，未写入")
+    FAILED = "failed", _("异常中止")
+
+
+class ImportSource(models.TextChoices):
+    COMMAND = "command", _("命令行")
+    ADMIN = "admin", _("管理后台")

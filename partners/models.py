@@ -15,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from .choices import (
     ComplaintCategory,
     CooperationType,
+    ImportKind,
+    ImportSource,
+    ImportStatus,
     IncubationBasis,
     PartnerClass,
     PartnerStatus,
@@ -290,3 +293,48 @@ class MonthlyContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.cooperation_type} {self.month:%Y-%m}"
+
+
+class ImportRun(models.Model):
+    """One run of ``import_data`` (command line or admin): who, when, which file, and what it did.
+
+    Rejected runs (any invalid row) wrote nothing; dry runs never write. The bulk complaint path
+    bypasses per-row model history, so this record is the audit trail of what a complaint file changed.
+    """
+
+    kind = models.CharField(_("导入类型"), max_length=32, choices=ImportKind.choices)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    dry_run = models.BooleanField(_("仅校验（试运行）"), default=False)
+    source = models.CharField(_("来源"), max_length=16, choices=ImportSource.choices, default=ImportSource.COMMAND)
+    status = models.CharField(_("结果"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.TextField(_("错误（row N: 列: 原因）"), blank=True)
+    warnings = models.TextField(_("提示"), blank=True)
+
+    class Meta:
+        verbose_name = _("数据导入记录")
+        verbose_name_plural = _("数据导入记录")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} {self.get_status_display()}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 2)
