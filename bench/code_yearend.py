@@ -8,6 +8,7 @@ Runs inside a transaction that is rolled back: the database is left as it was (i
 import datetime as dt
 import os
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,8 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from codes.models import BusinessCode, CodeRecyclingProposal  # noqa: E402
-from codes.services import code_stats_import, code_yearend_propose  # noqa: E402
+from codes.services import code_yearend_propose  # noqa: E402
+from partners.imports.services import data_file_import  # noqa: E402
 from partners.models import Contract, Partner  # noqa: E402
 
 
@@ -42,10 +44,11 @@ def main(count: int) -> None:
                              status="active", effective_date=dt.date(2024, 1, 1))
                 for i in range(count)
             )
-            rows = [{"code": f"BENCH{i:07d}", "month": f"2026-{m:02d}", "users": str((i * 37) % 3000), "orders": ""}
-                    for i in range(count) for m in range(7, 13)]
+            stats_file = Path(tempfile.mkdtemp()) / "code_stats.csv"
+            rows = [f"BENCH{i:07d},2026-{m:02d},{(i * 37) % 3000}," for i in range(count) for m in range(7, 13)]
+            stats_file.write_text("code,month,users,orders\n" + "\n".join(rows) + "\n", encoding="utf-8")
             start = time.perf_counter()
-            result = code_stats_import(rows=rows)
+            result = data_file_import(kind="code_stats", file=stats_file)
             imported = time.perf_counter() - start
             start = time.perf_counter()
             first = code_yearend_propose(year=2026)

@@ -4,9 +4,7 @@ imports, change requests, recycling proposals (year end, partner exit) and their
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,7 +20,7 @@ from core.approval import approval_approve, approval_return, approval_submit, us
 from core.audit import audit_record
 from core.choices import ApprovalStatus, ApproverRole
 from core.jobs import JobProgress, JobRefused
-from core.months import add_months, format_month, parse_month
+from core.months import add_months, format_month
 from partners.models import Contract, Partner
 from scoring.rules import money
 from scoring.selectors import rule_book_for, rule_book_in_force
@@ -385,108 +383,6 @@ def code_recycle_finish(*, code: BusinessCode, actor=None, on: dt.date | None = 
     code = BusinessCode.objects.select_for_update().get(pk=code.pk)
     code.recycled_on = on or timezone.localdate()
     return _code_transition(code, method="finish_recycling", actor=actor)
-
-
-# Statistics import ------------------------------------------------------------------------------------
-
-CODE_STATS_COLUMNS = ("code", "month", "users", "orders")
-_INT_RE = re.compile(r"^\d+$")
-
-
-class ImportRowsError(ValidationError):
-    """Some rows are invalid; nothing was written. ``messages`` are ``row N: column: reason``."""
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def _count(value: Any, *, required: bool) -> tuple[int | None, str]:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return (None, "必填") if required else (0, "")
-    if not _INT_RE.match(text):
-        return None, f"'{text}' 不是非负整数"
-    return int(text), ""
-
-
-@transaction.atomic
-def code_stats_import(*, rows: Iterable[Mapping[str, Any]], dry_run: bool = False,
-                      first_row_number: int = 2) -> ImportResult:
-    """Validated bulk upsert of code statistics (natural key code + month), all or nothing.
-
-    ``rows`` are mappings with ``code``, ``month`` (YYYY-MM), ``users`` (required for monthly codes) and
-    ``orders`` (required for per-use codes). Rows are numbered like the file's lines (header = row 1).
-    Raises ``ImportRowsError`` listing every bad row as ``row N: column: reason``.
-    """
-    rows = list(rows)
-    result = ImportResult(rows=len(rows))
-    wanted = {str(row.get("code") or "").strip() for row in rows}
-    codes = {code: (pk, kind) for code, pk, kind in
-             BusinessCode.objects.filter(code__in=wanted).values_list("code", "pk", "kind")}
-    errors, parsed, seen = [], {}, {}
-    for index, row in enumerate(rows):
-        number = first_row_number + index
-        row_errors = []
-        missing = [column for column in CODE_STATS_COLUMNS if column not in row]
-        row_errors += [f"row {number}: {column}: 缺少该列" for column in missing]
-        code_text = str(row.get("code") or "").strip()
-        code = codes.get(code_text)
-        if not code_text:
-            row_errors.append(f"row {number}: code: 必填")
-        elif code is None:
-            row_errors.append(f"row {number}: code: 业务代码 '{code_text}' 不存在")
-        try:
-            month = parse_month(str(row.get("month") or ""))
-        except ValueError as exc:
-            month = None
-            row_errors.append(f"row {number}: month: {exc}")
-        kind = code[1] if code else None
-        users, reason = _count(row.get("users"), required=kind == CodeKind.MONTHLY)
-        if reason:
-            row_errors.append(f"row {number}: users: {reason}{'（包月代码）' if reason == '必填' else ''}")
-        orders, reason = _count(row.get("orders"), required=kind == CodeKind.PER_USE)
-        if reason:
-            row_errors.append(f"row {number}: orders: {reason}{'（按次代码）' if reason == '必填' else ''}")
-        if code and month:
-            key = (code[0], month)
-            if key in seen:
-                row_errors.append(f"row {number}: code: 与 row {seen[key]} 重复（同一代码同一月份）")
-            seen.setdefault(key, number)
-            parsed[key] = (users or 0, orders or 0)
-        errors += row_errors
-    if errors:
-        result.errors = errors
-        raise ImportRowsError(errors)
-
-    existing = {
-        (stat.code_id, stat.month): stat
-        for stat in CodeMonthlyStat.objects.filter(
-            code_id__in={key[0] for key in parsed}, month__in={key[1] for key in parsed}
-        )
-    }
-    to_create, to_update = [], []
-    for (code_id, month), (users, orders) in parsed.items():
-        stat = existing.get((code_id, month))
-        if stat is None:
-            to_create.append(CodeMonthlyStat(code_id=code_id, month=month, users=users, orders=orders))
-        elif (stat.users, stat.orders) != (users, orders):
-            stat.users, stat.orders = users, orders
-            to_update.append(stat)
-        else:
-            result.unchanged += 1
-    result.created, result.updated = len(to_create), len(to_update)
-    if not dry_run:
-        if to_create:
-            bulk_create_with_history(to_create, CodeMonthlyStat, batch_size=1000)
-        if to_update:
-            bulk_update_with_history(to_update, CodeMonthlyStat, ["users", "orders"], batch_size=1000)
-    return result
 
 
 # Change requests (R-B-CHANGE) ------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class ImportKind(models.TextChoices):
     COMPLAINTS = "complaints", _("投诉工单")
     REVENUE = "revenue", _("月度信息费收入")
     CONTRIBUTIONS = "contributions", _("月度综合贡献")
+    CODE_STATS = "code_stats", _("业务代码月度统计")
 
 
 class ImportStatus(models.TextChoices):

@@ -51,6 +51,13 @@ class ImportContext:
 
     def __init__(self, *, partner_ids: Mapping[str, int] | None = None):
         self._partner_ids = partner_ids
+        self._tables: dict[str, Any] = {}
+
+    def table(self, name: str, load: Callable[[], Any]) -> Any:
+        """A look-up table other apps' columns need, loaded once per import on first use."""
+        if name not in self._tables:
+            self._tables[name] = load()
+        return self._tables[name]
 
     @property
     def partner_ids(self) -> Mapping[str, int]:

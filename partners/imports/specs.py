@@ -20,7 +20,7 @@ from partners.models import (
 )
 
 from . import writers
-from .columns import Boolean, Choice, Code, Column, Count, Date, Money, Month, PartnerRef, Share, Text
+from .columns import Boolean, Choice, Code, Column, Count, Date, ImportContext, Money, Month, PartnerRef, Share, Text
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,8 @@ class ImportSpec:
     natural_key: tuple[str, ...]
     #: the writer class, or a function returning it (chosen by database)
     writer: Callable[[], type[writers.BulkWriter]] | type[writers.BulkWriter]
-    #: checks across columns of one row: ``values by field → [(column, reason)]``
-    row_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+    #: checks across columns of one row: ``(values by field, import context) → [(column, reason)]``
+    row_check: Callable[[dict[str, Any], ImportContext], list[tuple[str, str]]] | None = None
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -56,14 +56,14 @@ def _cooperation_type() -> Column:
     return Column("cooperation_type", Choice(CooperationType), required=True)
 
 
-def _contract_dates(values: dict[str, Any]) -> list[tuple[str, str]]:
+def _contract_dates(values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         return [("end_date", f"结束日期 {end:%Y-%m-%d} 早于开始日期 {start:%Y-%m-%d}")]
     return []
 
 
-def _contribution_marketing(values: dict[str, Any]) -> list[tuple[str, str]]:
+def _contribution_marketing(values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
     # R-M-NODOUBLE speaks of client promotion *within* the marketing resources provided.
     if values.get("marketing_includes_client_promotion") and values.get("marketing_resources") is False:
         return [("marketing_includes_client_promotion", "marketing_resources 为 false 时不能为 true（R-M-NODOUBLE）")]
@@ -171,6 +171,11 @@ SPECS: dict[str, ImportSpec] = {
         ),
     ]
 }
+
+
+def register_spec(spec: ImportSpec) -> None:
+    """Let another app add an import kind (called from its ``AppConfig.ready``); one code path for all kinds."""
+    SPECS[spec.kind] = spec
 
 
 def spec_for(kind: str) -> ImportSpec:

@@ -75,7 +75,7 @@ def validated_rows(
     plan: Plan,
     ctx: ImportContext,
     result: ImportResult,
-    row_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
+    row_check: Callable[[dict[str, Any], ImportContext], list[tuple[str, str]]] | None = None,
     on_progress: Callable[[int], None] | None = None,
     as_text: bool = False,
 ) -> Iterator[list[Any]]:
@@ -100,7 +100,7 @@ def validated_rows(
         steps.append((index + 1, column.name, lookup))
     if as_text and row_check is not None:
         raise ValueError("row checks need typed values; as_text is for writers that copy text")
-    return _loop(rows, steps, plan, result, row_check, on_progress)
+    return _loop(rows, steps, plan, result, row_check, on_progress, ctx)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -160,7 +160,7 @@ def _plain_text(parse, column: Column):
     return lookup
 
 
-def _loop(rows, steps, plan, result, row_check, on_progress) -> Iterator[list[Any]]:
+def _loop(rows, steps, plan, result, row_check, on_progress, ctx) -> Iterator[list[Any]]:
     width = plan.width + 1
     fields = plan.fields
     lookups = [(index, lookup) for index, _name, lookup in steps]
@@ -177,7 +177,7 @@ def _loop(rows, steps, plan, result, row_check, on_progress) -> Iterator[list[An
         if len(row) > width and not _extra_cells_ok(row, width, result):
             out = None
         if out is not None and row_check is not None:
-            for column, reason in row_check(dict(zip(fields, out[1:], strict=True))):
+            for column, reason in row_check(dict(zip(fields, out[1:], strict=True)), ctx):
                 result.add_error(row[0], column, reason)
                 out = None
         if out is not None:
