@@ -141,6 +141,7 @@ SPECTACULAR_SETTINGS = {
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
         "CodeCategoryEnum": "codes.choices.CodeCategory",
         "CodeStatusEnum": "codes.choices.CodeStatus",
+        "CodeKindEnum": "codes.choices.CodeKind",
         "ReviewStepEnum": "codes.choices.ReviewStep",
         "CreditSanctionStatusEnum": "credit.choices.SanctionStatus",
         "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
