@@ -91,6 +91,9 @@ def demo_seed(*, partner_count: int = 50, months: int = 4, today: dt.date | None
     burst_pairs = {pairs[i] for i in range(0, len(pairs), 9)}
     for partner, cooperation_type in pairs:
         scale = rng.choice([30_000, 150_000, 600_000, 1_500_000, 3_500_000])
+        # complaints per 10,000 元 of revenue, so health scores spread across the brackets
+        complaints_per_10k = rng.choice([0.3, 0.8, 1.5, 2.5, 3.5, 4.5, 6.0])
+        daily_mean = complaints_per_10k * scale * 0.75 / 10_000 / 30
         for month in month_list:
             revenues.append(
                 MonthlyRevenue(
@@ -114,7 +117,7 @@ def demo_seed(*, partner_count: int = 50, months: int = 4, today: dt.date | None
             )
             day = month
             while day <= month_end(month):
-                count = rng.choice([0, 0, 1, 2, 3, 5, 8])
+                count = int(daily_mean * rng.uniform(0.4, 1.6) + rng.random())
                 if (partner, cooperation_type) in burst_pairs and rng.random() < 0.15:
                     count = rng.randint(25, 60)  # a complaint burst that triggers notifications
                 for n in range(count):

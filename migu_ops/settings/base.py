@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "controls",
     "settlement",
     "codes",
+    "demo",
 ]
 
 MIDDLEWARE = [
