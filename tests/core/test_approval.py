@@ -166,7 +166,7 @@ def test_conditional_update_refuses_a_save_from_a_stale_state(assessment):
     assert MonthlyAssessment.objects.get(pk=assessment.pk).status == ApprovalStatus.SUBMITTED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the migrations' rule set and groups
 def test_two_leaders_approving_at_once_apply_it_once(staff_user, division_leader, second_leader, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks between real connections (see the stale-copy tests for SQLite)")
