@@ -102,14 +102,24 @@ def test_pending_proposal_of_a_level_no_longer_reached_is_withdrawn():
     partner = PartnerFactory(code="W1")
     notify(partner, 3, 5)
     notify(partner, 10, 5)
-    DailyNotification.objects.filter(date=OCT.replace(day=10)).delete()
     from partners.models import ComplaintTicket
 
-    ComplaintTicket.objects.filter(received_on=OCT.replace(day=10)).delete()
+    ComplaintTicket.objects.filter(received_on=OCT.replace(day=10)).delete()  # the day's tickets were wrong
     daily_notifications_run(day=OCT.replace(day=10))
     found = proposals()
     assert set(found) == {1} and not found[1].is_superseded
     assert AuditEvent.objects.filter(action="withdraw").count() == 1
+
+
+def test_refresh_month_recomputes_every_partner_types_warning_and_proposals():
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    notify(partner, 10, 5)
+    DailyNotification.objects.filter(date=OCT.replace(day=10)).delete()  # rows removed behind the job's back
+    daily_notifications_run(day=OCT.replace(day=20))
+    assert set(proposals()) == {1, 2}  # a normal run only looks at what it changed
+    counts = daily_notifications_run(day=OCT.replace(day=20), refresh_month=True)
+    assert counts["warnings_changed"] == 1 and set(proposals()) == {1}
 
 
 @pytest.mark.parametrize(
