@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -168,6 +168,14 @@ def _type_label(cooperation_type: str) -> str:
     )
 
 
+def _serialize_runs(name: str, month: dt.date) -> None:
+    """Two runs for the same month (beat and a hand-started command) wait for each other instead of racing:
+    a transaction-scoped advisory lock on PostgreSQL; SQLite already serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{name}:{month:%Y-%m}"])
+
+
 def _partner_codes(partner_ids) -> dict[int, str]:
     return dict(Partner.objects.filter(pk__in=set(partner_ids)).values_list("pk", "code"))
 
@@ -189,6 +197,7 @@ def daily_notifications_run(
     """
     if progress:
         progress.set_total(3)
+    _serialize_runs("scoring.daily", day)
     rule_set, book = rule_book_in_force(on=day)
     threshold = book.integer("notify_threshold")
     desired: dict[tuple[int, str], dict] = {}
@@ -577,6 +586,7 @@ def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = Non
     assessment that counts them, so none is ever counted twice (R-M-UPGRADE-ONCE).
     """
     month = month.replace(day=1)
+    _serialize_runs("scoring.assessment", month)
     rule_set, book = rule_book_in_force(on=month)
     month_inputs = assessment_inputs_for_month(month=month)
     inputs = month_inputs.inputs
