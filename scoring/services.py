@@ -210,15 +210,16 @@ def daily_notifications_run(
                 "rule_set_id": rule_set.pk,
                 "items": result.items,
             }
-    existing = {(row.partner_id, row.cooperation_type): row for row in DailyNotification.objects.filter(date=day)}
+    compare = ["complaint_count", "notifications", "rule_set_id"]
     counts = _upsert(
         model=DailyNotification,
         desired=desired,
-        existing=existing,
+        existing=_existing_values(DailyNotification.objects.filter(date=day), compare),
         build=lambda key, values: DailyNotification(
             partner_id=key[0], cooperation_type=key[1], date=day, **values
         ),
-        fields=["complaint_count", "notifications", "rule_set_id", "items"],
+        compare=compare,
+        write=[*compare, "items"],
         unique=["partner", "cooperation_type", "date"],
     )
     if progress:
@@ -241,28 +242,40 @@ def daily_notifications_run(
     }
 
 
-def _upsert(*, model, desired: dict, existing: dict, build, fields: list[str], unique: list[str]) -> dict[str, int]:
+def _upsert(
+    *, model, desired: dict, existing: dict, build, compare: list[str], write: list[str], unique: list[str]
+) -> dict:
     """Write only what changed: new and changed rows in one INSERT … ON CONFLICT (natural key) DO UPDATE, so
-    existing rows keep their ids; rows no longer wanted are deleted."""
-    changed, changed_keys, created = [], set(), 0
+    existing rows keep their ids; rows no longer wanted are deleted.
+
+    ``existing`` maps each key to ``(pk, values of compare)``. Fields outside ``compare`` (the breakdown) are a
+    function of the compared ones and the rule set, so they are written but not compared.
+    """
+    rows, changed_keys, created = [], set(), 0
     for key, values in desired.items():
-        row = existing.get(key)
-        if row is None:
-            changed.append(build(key, values))
+        current = existing.get(key)
+        if current is None:
             created += 1
-        elif any(getattr(row, field) != values[field] for field in fields):
-            for field, value in values.items():
-                setattr(row, field, value)
-            changed.append(row)
-        else:
+        elif current[1] == tuple(values[field] for field in compare):
             continue
+        rows.append(build(key, values))
         changed_keys.add(key)
-    stale = {key: row.pk for key, row in existing.items() if key not in desired}
+    stale = {key: current[0] for key, current in existing.items() if key not in desired}
     if stale:
         model.objects.filter(pk__in=stale.values()).delete()
-    _bulk_upsert(model, changed, fields=fields, unique=unique)
-    return {"created": created, "updated": len(changed) - created, "deleted": len(stale),
+    _bulk_upsert(model, rows, fields=write, unique=unique)
+    return {"created": created, "updated": len(rows) - created, "deleted": len(stale),
             "keys": changed_keys | set(stale)}
+
+
+def _existing_values(queryset, compare: list[str], *, keys=None) -> dict:
+    """``{(partner_id, cooperation_type): (pk, values of compare)}`` without building model instances."""
+    out = {}
+    for pk, partner_id, cooperation_type, *values in queryset.values_list("pk", "partner_id", "cooperation_type",
+                                                                          *compare):
+        if keys is None or (partner_id, cooperation_type) in keys:
+            out[(partner_id, cooperation_type)] = (pk, tuple(values))
+    return out
 
 
 def _bulk_upsert(model, rows: list, *, fields: list[str], unique: list[str]) -> None:
@@ -343,17 +356,14 @@ def monthly_warnings_refresh(
     stored = MonthlyWarning.objects.filter(month=month)
     if partner_ids is not None:
         stored = stored.filter(partner_id__in=partner_ids)
-    existing = {
-        (row.partner_id, row.cooperation_type): row
-        for row in stored
-        if only is None or (row.partner_id, row.cooperation_type) in only
-    }
+    compare = ["notification_count", "level", "level_reached_on", "rule_set_id"]
     written = _upsert(
         model=MonthlyWarning,
         desired=desired,
-        existing=existing,
+        existing=_existing_values(stored, compare, keys=only),
         build=lambda key, values: MonthlyWarning(partner_id=key[0], cooperation_type=key[1], month=month, **values),
-        fields=["notification_count", "level", "level_reached_on", "rule_set_id", "items"],
+        compare=compare,
+        write=[*compare, "items"],
         unique=["partner", "cooperation_type", "month"],
     )
     return states, written["keys"]
@@ -405,44 +415,51 @@ def penalty_proposals_reconcile(
     """Make the month's penalty proposals match its warnings (R-D-WARN, R-D-APPROVAL).
 
     Per partner-type: one proposal for the highest level reached, created as a draft for the division leader;
-    lower-level proposals still pending are superseded by it; pending proposals for levels no longer reached
-    are withdrawn. An approved proposal whose level is no longer reached, or was reached on another day,
-    makes the job refuse: approved penalties are never changed silently.
+    lower-level proposals still pending (and not yet superseded) are superseded by it, so superseded
+    proposals form a chain up to the current one. Pending proposals for levels no longer reached are withdrawn.
+    An approved proposal whose level is no longer reached, or was reached on another day, makes the job
+    refuse: approved penalties are never changed silently.
 
     ``only`` limits the work to the partner-types whose warning just changed (the daily job passes them:
     warnings and proposals are written in the same transaction, so unchanged warnings have matching proposals).
     """
     month = month.replace(day=1)
     rule_set, book = rule_book_in_force(on=month)
-    candidates = PenaltyProposal.objects.select_for_update().filter(month=month)
-    if only is not None:
-        candidates = candidates.filter(partner_id__in={partner_id for partner_id, _ in only})
-    existing: dict[tuple[int, str], dict[int, PenaltyProposal]] = {}
-    for proposal in candidates.select_related("partner"):
-        key = (proposal.partner_id, proposal.cooperation_type)
-        if only is None or key in only:
-            existing.setdefault(key, {})[proposal.level] = proposal
+    rule = book.rule_id("warning_levels")
+    level_of = {key: state.level for key, state in warnings.items()}
+    base = PenaltyProposal.objects.select_for_update().filter(month=month)
+    if only is None:
+        existing = _proposals_by_key(base, keys=None)
+    else:
+        partner_ids = {partner_id for partner_id, _ in only}
+        # Superseded proposals only matter when the level falls back below them (a correction): load those
+        # partner-types whole; otherwise the live (not superseded) proposals are all there is to reconcile.
+        existing = _proposals_by_key(base.filter(partner_id__in=partner_ids, superseded_by__isnull=True), keys=only)
+        unwind = {
+            key for key, proposals in existing.items()
+            if any(level > level_of.get(key, 0) and not p.is_approved for level, p in proposals.items())
+        }
+        if unwind:
+            existing.update(_proposals_by_key(base.filter(partner_id__in={pid for pid, _ in unwind}), keys=unwind))
 
-    keys = set(existing) | {key for key, state in warnings.items() if state.level > 0}
+    keys = set(existing) | {key for key, level in level_of.items() if level > 0}
     if only is not None:
         keys &= only
-    codes = _partner_codes(key[0] for key in keys)
     refused, withdraw, create, update, supersede = [], [], [], [], []
     terms: dict = {}
     for key in sorted(keys):
         state = warnings.get(key) or WarningState(notification_count=0, level=0, reached={})
         proposals = existing.get(key, {})
         for level, proposal in proposals.items():
-            if proposal.status != ApprovalStatus.APPROVED:
-                continue
             reached = state.reached.get(level)
-            if reached is None or reached[0] != proposal.reached_on:
+            if proposal.is_approved and (reached is None or reached[0] != proposal.reached_on):
                 now = f"{reached[0]:%Y-%m-%d}" if reached else "未达到"
-                refused.append(f"{codes[key[0]]} {_type_label(key[1])} {level} 级（已审批，达到日 "
-                               f"{proposal.reached_on:%Y-%m-%d}，重算后 {now}）")
-        for level, proposal in proposals.items():
-            if level > state.level and proposal.status != ApprovalStatus.APPROVED:
-                withdraw.append(proposal)
+                refused.append((key, f"{level} 级（已审批，达到日 {proposal.reached_on:%Y-%m-%d}，重算后 {now}）"))
+        withdrawn = {p.pk for level, p in proposals.items() if level > state.level and not p.is_approved}
+        withdraw += [p for p in proposals.values() if p.pk in withdrawn]
+        for proposal in proposals.values():
+            if proposal.superseded_by_id in withdrawn:
+                proposal.superseded_by_id = proposal.superseded_at = None
         if state.level == 0:
             continue
         facts = _proposal_facts(level=state.level, state=state, book=book, rule_set=rule_set, month=month,
@@ -452,24 +469,25 @@ def penalty_proposals_reconcile(
             top = PenaltyProposal(partner_id=key[0], cooperation_type=key[1], month=month, level=state.level,
                                   **facts)
             create.append(top)
-        elif top.status != ApprovalStatus.APPROVED and any(
-            getattr(top, field) != facts[field] for field in PROPOSAL_FACT_FIELDS
-        ):
+        elif not top.is_approved and any(getattr(top, field) != facts[field] for field in PROPOSAL_FACT_FIELDS):
             for field, value in facts.items():
                 setattr(top, field, value)
             update.append(top)
         for level, proposal in proposals.items():
-            if level < state.level and proposal.status != ApprovalStatus.APPROVED:
+            if level < state.level and not proposal.is_approved and proposal.superseded_by_id is None:
                 supersede.append((proposal, top))
     if refused:
+        codes = _partner_codes(key[0] for key, _ in refused)
         raise JobRefused(
-            f"{month:%Y-%m} 重算会改变已审批的预警处罚建议，未写入任何结果：" + "；".join(refused)
+            f"{month:%Y-%m} 重算会改变已审批的预警处罚建议，未写入任何结果："
+            + "；".join(f"{codes[key[0]]} {_type_label(key[1])} {text}" for key, text in refused)
         )
 
+    _attach_partners([*withdraw, *create, *update, *(proposal for proposal, _ in supersede)])
     now = timezone.now()
-    withdrawn_ids = [proposal.pk for proposal in withdraw]
     if withdraw:
-        audit_record_many(objs=withdraw, action="withdraw", actor=actor, rule_id=book.rule_id("warning_levels"),
+        withdrawn_ids = [proposal.pk for proposal in withdraw]
+        audit_record_many(objs=withdraw, action="withdraw", actor=actor, rule_id=rule,
                           reason="重算后当月累计通报未达到该级别，撤回处罚建议",
                           data=lambda p: {"status": p.status, "level": p.level})
         PenaltyProposal.objects.filter(superseded_by_id__in=withdrawn_ids).update(superseded_by=None,
@@ -477,25 +495,20 @@ def penalty_proposals_reconcile(
         PenaltyProposal.objects.filter(pk__in=withdrawn_ids).delete()
     PenaltyProposal.objects.bulk_create(create, batch_size=BATCH)
     if create:
-        partners = Partner.objects.in_bulk({proposal.partner_id for proposal in create})
-        for proposal in create:
-            proposal.partner = partners[proposal.partner_id]
-        audit_record_many(objs=create, action="propose", actor=actor, rule_id=book.rule_id("warning_levels"),
-                          to_status=ApprovalStatus.DRAFT,
+        audit_record_many(objs=create, action="propose", actor=actor, rule_id=rule, to_status=ApprovalStatus.DRAFT,
                           data=lambda p: {"level": p.level, "reached_on": p.reached_on.isoformat()})
     if update:
         _bulk_upsert(PenaltyProposal, update, fields=[*PROPOSAL_FACT_FIELDS, "updated_at"], unique=PROPOSAL_KEY)
-        audit_record_many(objs=update, action="recompute", actor=actor, rule_id=book.rule_id("warning_levels"),
+        audit_record_many(objs=update, action="recompute", actor=actor, rule_id=rule,
                           data=lambda p: {"reached_on": p.reached_on.isoformat(),
                                           "notification_count": p.notification_count})
     superseded = []
     for proposal, top in supersede:
-        if proposal.superseded_by_id != top.pk:
-            proposal.superseded_by_id, proposal.superseded_at = top.pk, now
-            superseded.append(proposal)
+        proposal.superseded_by_id, proposal.superseded_at = top.pk, now
+        superseded.append(proposal)
     if superseded:
         _bulk_upsert(PenaltyProposal, superseded, fields=["superseded_by_id", "superseded_at"], unique=PROPOSAL_KEY)
-        audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=book.rule_id("warning_levels"),
+        audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=rule,
                           reason="达到更高预警级别，由更高级别的处罚建议取代",
                           data=lambda p: {"superseded_by": p.superseded_by_id})
     return {
@@ -504,6 +517,23 @@ def penalty_proposals_reconcile(
         "proposals_superseded": len(superseded),
         "proposals_withdrawn": len(withdraw),
     }
+
+
+def _proposals_by_key(queryset, *, keys) -> dict[tuple[int, str], dict[int, PenaltyProposal]]:
+    out: dict[tuple[int, str], dict[int, PenaltyProposal]] = {}
+    for proposal in queryset:
+        key = (proposal.partner_id, proposal.cooperation_type)
+        if keys is None or key in keys:
+            out.setdefault(key, {})[proposal.level] = proposal
+    return out
+
+
+def _attach_partners(objs) -> None:
+    """Set ``partner`` from one query, so audit rows can name the partner without a query per row."""
+    objs = list(objs)
+    partners = Partner.objects.in_bulk({obj.partner_id for obj in objs})
+    for obj in objs:
+        obj.partner = partners[obj.partner_id]
 
 
 SUSPENSION_START_APPROVAL = "approval_date"

@@ -219,3 +219,23 @@ def test_job_refuses_to_change_an_approved_proposal_and_writes_nothing(staff_use
         daily_notifications_run(day=OCT.replace(day=6))
     assert DailyNotification.objects.get(date=OCT.replace(day=6)).notifications == 10
     assert list(PenaltyProposal.objects.values_list("level", "status")) == [(2, ApprovalStatus.APPROVED)]
+
+
+def test_superseded_proposals_form_a_chain_and_unwind_when_data_is_corrected():
+    from partners.models import ComplaintTicket
+
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    notify(partner, 10, 5)
+    notify(partner, 17, 5)
+    found = proposals()
+    assert (found[1].superseded_by, found[2].superseded_by, found[3].superseded_by) == (found[2], found[3], None)
+    daily_notifications_run(day=OCT.replace(day=17), refresh_month=True)  # a full pass keeps the same chain
+    assert {p.level: p.superseded_by_id for p in proposals().values()} == {1: found[2].pk, 2: found[3].pk, 3: None}
+
+    ComplaintTicket.objects.filter(received_on__in=[OCT.replace(day=10), OCT.replace(day=17)]).delete()
+    daily_notifications_run(day=OCT.replace(day=17))
+    daily_notifications_run(day=OCT.replace(day=10))
+    found = proposals()
+    assert set(found) == {1} and found[1].superseded_by is None and found[1].status == ApprovalStatus.DRAFT
+    assert AuditEvent.objects.filter(action="withdraw").count() == 2
