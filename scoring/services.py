@@ -228,7 +228,8 @@ def daily_notifications_run(
     warnings, changed = monthly_warnings_refresh(month=month, only=None if refresh_month else counts["keys"])
     if progress:
         progress.advance()
-    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=changed, actor=actor)
+    affected = None if refresh_month else _proposals_affected(day=day, warnings=warnings, previous=changed)
+    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=affected, actor=actor)
     if progress:
         progress.advance()
     return {
@@ -238,8 +239,25 @@ def daily_notifications_run(
         "notification_rows_updated": counts["updated"],
         "notification_rows_deleted": counts["deleted"],
         "warnings_changed": len(changed),
+        "proposals_checked": len(affected) if affected is not None else len(warnings),
         **proposal_counts,
     }
+
+
+def _proposals_affected(*, day: dt.date, warnings: dict, previous: dict) -> set[tuple[int, str]]:
+    """Partner-types whose proposals may change: a proposal's facts are its level, the day it was reached and
+    the running total on that day, so a changed warning matters when its levels or their days changed, or
+    when the day just counted lies on or before a day a level was reached (which can move that running total)."""
+    affected = set()
+    for key, old in previous.items():
+        state = warnings.get(key)
+        new_reached = {str(level): reached[0].isoformat() for level, reached in state.reached.items()} if state else {}
+        new_level = state.level if state else 0
+        old_level, old_reached = (old["level"], old["level_reached_on"]) if old else (0, {})
+        days = [*new_reached.values(), *old_reached.values()]
+        if (new_level, new_reached) != (old_level, old_reached) or any(day.isoformat() <= d for d in days):
+            affected.add(key)
+    return affected
 
 
 def _upsert(
@@ -251,7 +269,7 @@ def _upsert(
     ``existing`` maps each key to ``(pk, values of compare)``. Fields outside ``compare`` (the breakdown) are a
     function of the compared ones and the rule set, so they are written but not compared.
     """
-    rows, changed_keys, created = [], set(), 0
+    rows, previous, created = [], {}, 0
     for key, values in desired.items():
         current = existing.get(key)
         if current is None:
@@ -259,13 +277,14 @@ def _upsert(
         elif current[1] == tuple(values[field] for field in compare):
             continue
         rows.append(build(key, values))
-        changed_keys.add(key)
+        previous[key] = current[1] if current else None
     stale = {key: current[0] for key, current in existing.items() if key not in desired}
+    previous.update({key: existing[key][1] for key in stale})
     if stale:
         model.objects.filter(pk__in=stale.values()).delete()
     _bulk_upsert(model, rows, fields=write, unique=unique)
-    return {"created": created, "updated": len(rows) - created, "deleted": len(stale),
-            "keys": changed_keys | set(stale)}
+    return {"created": created, "updated": len(rows) - created, "deleted": len(stale), "keys": set(previous),
+            "previous": previous}
 
 
 def _existing_values(queryset, compare: list[str], *, keys=None) -> dict:
@@ -309,19 +328,19 @@ class WarningState:
 @transaction.atomic
 def monthly_warnings_refresh(
     *, month: dt.date, only: set[tuple[int, str]] | None = None
-) -> tuple[dict[tuple[int, str], WarningState], set[tuple[int, str]]]:
+) -> tuple[dict[tuple[int, str], WarningState], dict[tuple[int, str], dict | None]]:
     """Recompute the month's warning levels from its stored daily notifications (R-D-WARN), upserting rows.
 
     ``only`` limits the work to those partner-types (all of them when a stored warning was computed with
-    another rule set than the month's). Returns the recomputed warning states and the partner-types whose
-    stored warning changed.
+    another rule set than the month's). Returns the recomputed warning states and, for each partner-type whose
+    stored warning changed, its previous ``{"level", "level_reached_on"}`` (None when it had none).
     """
     month = month.replace(day=1)
     rule_set, book = rule_book_in_force(on=month)
     if only is not None and MonthlyWarning.objects.filter(month=month).exclude(rule_set=rule_set).exists():
         only = None
     if only is not None and not only:
-        return {}, set()
+        return {}, {}
     thresholds = warning_thresholds(book)
     partner_ids = None if only is None else {partner_id for partner_id, _ in only}
     running = notification_running_totals(
@@ -366,7 +385,10 @@ def monthly_warnings_refresh(
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "month"],
     )
-    return states, written["keys"]
+    return states, {
+        key: None if old is None else {"level": old[1], "level_reached_on": old[2]}
+        for key, old in written["previous"].items()
+    }
 
 
 # --- R-D-WARN / R-D-APPROVAL: penalty proposals --------------------------------------------------------------------

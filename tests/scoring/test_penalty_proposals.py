@@ -239,3 +239,21 @@ def test_superseded_proposals_form_a_chain_and_unwind_when_data_is_corrected():
     found = proposals()
     assert set(found) == {1} and found[1].superseded_by is None and found[1].status == ApprovalStatus.DRAFT
     assert AuditEvent.objects.filter(action="withdraw").count() == 2
+
+
+def test_proposal_follows_a_correction_of_the_day_its_level_was_reached():
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    counts = daily_notifications_run(day=OCT.replace(day=3))
+    assert counts["proposals_checked"] == 0  # nothing changed
+    make_tickets(partner, OCT.replace(day=6), 25)
+    counts = daily_notifications_run(day=OCT.replace(day=6))
+    assert counts["warnings_changed"] == 1 and counts["proposals_checked"] == 0  # same level, same day
+    assert proposals()[1].notification_count == 5
+
+    make_tickets(partner, OCT.replace(day=3), 10)  # day 3 had 6 notifications, not 5
+    counts = daily_notifications_run(day=OCT.replace(day=3))
+    assert counts["proposals_checked"] == 1 and counts["proposals_updated"] == 1
+    proposal = proposals()[1]
+    assert (proposal.reached_on, proposal.notification_count) == (OCT.replace(day=3), 6)
+    assert AuditEvent.objects.filter(action="recompute", object_id=str(proposal.pk)).count() == 1
