@@ -28,11 +28,20 @@ def _require_role(user, role: str) -> None:
         raise PermissionDenied(_("需要“%(role)s”角色。") % {"role": role})
 
 
-def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str) -> Approvable:
+def _refuse_self_approval(locked: Approvable, actor) -> None:
+    if locked.submitted_by_id and locked.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("不能审批自己提交的结果。"))
+
+
+def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str, check=None) -> Approvable:
+    """Re-read the row under a lock and apply the transition to that fresh copy, never to the caller's
+    (possibly stale) instance; checks that depend on the row's state (``check``) run on the fresh copy too."""
     model = type(obj)
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=obj.pk)
         before = locked.status
+        if check is not None:
+            check(locked, actor)
         problems = locked.approval_problems(action=action)
         if problems:
             raise ApprovalError(problems, code="not_allowed")
@@ -76,9 +85,9 @@ def approval_submit(*, obj: Approvable, actor, note: str = "") -> Approvable:
 
 def approval_approve(*, obj: Approvable, actor, note: str = "") -> Approvable:
     _require_role(actor, obj.approver_role)
-    if obj.submitted_by_id and obj.submitted_by_id == actor.pk:
-        raise PermissionDenied(_("不能审批自己提交的结果。"))
-    return _transition(obj=obj, actor=actor, method="approve", action="approve", reason=note)
+    return _transition(
+        obj=obj, actor=actor, method="approve", action="approve", reason=note, check=_refuse_self_approval
+    )
 
 
 def approval_return(*, obj: Approvable, actor, reason: str) -> Approvable:

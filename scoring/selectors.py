@@ -134,12 +134,14 @@ class WarningProgress:
     first_reached: dict[int, tuple[dt.date, int] | None]
 
 
-def notification_running_totals(*, month: dt.date, thresholds: list[int]) -> dict[tuple[int, str], WarningProgress]:
+def notification_running_totals(
+    *, month: dt.date, thresholds: list[int], partner_ids: set[int] | None = None
+) -> dict[tuple[int, str], WarningProgress]:
     """Running notification totals of the month, reduced per partner-type in one SQL statement (R-D-WARN).
 
     For each threshold: the first day the running total reached it and the running total on that day.
     The running total only grows (a stored notification row holds ≥ 1), so the smallest running total at
-    or over a threshold belongs to the first day that reached it.
+    or over a threshold belongs to the first day that reached it. ``partner_ids`` limits it to those partners.
     """
     table = DailyNotification._meta.db_table
     columns = []
@@ -156,6 +158,13 @@ def notification_running_totals(*, month: dt.date, thresholds: list[int]) -> dic
         f") running GROUP BY partner_id, cooperation_type"
     )
     params += [month.isoformat(), month_end(month).isoformat()]
+    if partner_ids is not None:
+        ids = sorted(partner_ids) or [0]
+        sql = sql.replace(
+            "WHERE date >= %s AND date <= %s",
+            f"WHERE date >= %s AND date <= %s AND partner_id IN ({', '.join(['%s'] * len(ids))})",
+        )
+        params += ids
     out: dict[tuple[int, str], WarningProgress] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

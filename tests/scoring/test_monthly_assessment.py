@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from core.approval import approval_approve, approval_return, approval_submit
 from core.choices import ApprovalStatus, JobStatus
@@ -238,7 +239,7 @@ def test_draft_results_follow_corrected_data_and_vanish_when_no_longer_assessed(
     assert assessed() == {}
 
 
-def test_r_m_approval_approved_month_is_not_recomputed_silently(staff_user, division_leader):
+def test_r_m_approval_approved_month_is_not_recomputed_silently(staff_user, division_leader, monkeypatch):
     a, b = PartnerFactory(code="A"), PartnerFactory(code="B")
     set_revenue(a, OCT, 100000)
     set_revenue(b, OCT, 100000)
@@ -255,6 +256,7 @@ def test_r_m_approval_approved_month_is_not_recomputed_silently(staff_user, divi
 
     with pytest.raises(CommandError, match="已拒绝"):
         call_command("run_monthly_assessment", "--month", "2026-10")
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # manage.py closes connections on exit
     with pytest.raises(SystemExit) as exit_info:
         ManagementUtility(["manage.py", "run_monthly_assessment", "--month", "2026-10"]).execute()
     assert exit_info.value.code != 0

@@ -102,14 +102,24 @@ def test_pending_proposal_of_a_level_no_longer_reached_is_withdrawn():
     partner = PartnerFactory(code="W1")
     notify(partner, 3, 5)
     notify(partner, 10, 5)
-    DailyNotification.objects.filter(date=OCT.replace(day=10)).delete()
     from partners.models import ComplaintTicket
 
-    ComplaintTicket.objects.filter(received_on=OCT.replace(day=10)).delete()
+    ComplaintTicket.objects.filter(received_on=OCT.replace(day=10)).delete()  # the day's tickets were wrong
     daily_notifications_run(day=OCT.replace(day=10))
     found = proposals()
     assert set(found) == {1} and not found[1].is_superseded
     assert AuditEvent.objects.filter(action="withdraw").count() == 1
+
+
+def test_refresh_month_recomputes_every_partner_types_warning_and_proposals():
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    notify(partner, 10, 5)
+    DailyNotification.objects.filter(date=OCT.replace(day=10)).delete()  # rows removed behind the job's back
+    daily_notifications_run(day=OCT.replace(day=20))
+    assert set(proposals()) == {1, 2}  # a normal run only looks at what it changed
+    counts = daily_notifications_run(day=OCT.replace(day=20), refresh_month=True)
+    assert counts["warnings_changed"] == 1 and set(proposals()) == {1}
 
 
 @pytest.mark.parametrize(
@@ -209,3 +219,41 @@ def test_job_refuses_to_change_an_approved_proposal_and_writes_nothing(staff_use
         daily_notifications_run(day=OCT.replace(day=6))
     assert DailyNotification.objects.get(date=OCT.replace(day=6)).notifications == 10
     assert list(PenaltyProposal.objects.values_list("level", "status")) == [(2, ApprovalStatus.APPROVED)]
+
+
+def test_superseded_proposals_form_a_chain_and_unwind_when_data_is_corrected():
+    from partners.models import ComplaintTicket
+
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    notify(partner, 10, 5)
+    notify(partner, 17, 5)
+    found = proposals()
+    assert (found[1].superseded_by, found[2].superseded_by, found[3].superseded_by) == (found[2], found[3], None)
+    daily_notifications_run(day=OCT.replace(day=17), refresh_month=True)  # a full pass keeps the same chain
+    assert {p.level: p.superseded_by_id for p in proposals().values()} == {1: found[2].pk, 2: found[3].pk, 3: None}
+
+    ComplaintTicket.objects.filter(received_on__in=[OCT.replace(day=10), OCT.replace(day=17)]).delete()
+    daily_notifications_run(day=OCT.replace(day=17))
+    daily_notifications_run(day=OCT.replace(day=10))
+    found = proposals()
+    assert set(found) == {1} and found[1].superseded_by is None and found[1].status == ApprovalStatus.DRAFT
+    assert AuditEvent.objects.filter(action="withdraw").count() == 2
+
+
+def test_proposal_follows_a_correction_of_the_day_its_level_was_reached():
+    partner = PartnerFactory(code="W1")
+    notify(partner, 3, 5)
+    counts = daily_notifications_run(day=OCT.replace(day=3))
+    assert counts["proposals_checked"] == 0  # nothing changed
+    make_tickets(partner, OCT.replace(day=6), 25)
+    counts = daily_notifications_run(day=OCT.replace(day=6))
+    assert counts["warnings_changed"] == 1 and counts["proposals_checked"] == 0  # same level, same day
+    assert proposals()[1].notification_count == 5
+
+    make_tickets(partner, OCT.replace(day=3), 10)  # day 3 had 6 notifications, not 5
+    counts = daily_notifications_run(day=OCT.replace(day=3))
+    assert counts["proposals_checked"] == 1 and counts["proposals_updated"] == 1
+    proposal = proposals()[1]
+    assert (proposal.reached_on, proposal.notification_count) == (OCT.replace(day=3), 6)
+    assert AuditEvent.objects.filter(action="recompute", object_id=str(proposal.pk)).count() == 1

@@ -12,6 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", required=True, help="YYYY-MM-DD（投诉受理日期）")
+        parser.add_argument(
+            "--refresh-month", action="store_true",
+            help="重算当月全部合作方的预警与处罚建议（默认只重算当日通报有变化的合作方）",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -20,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {exc}") from None
         bar = ProgressBar(f"通报 {day:%Y-%m-%d}", self.stderr)
         try:
-            counts = daily_notifications_job(day=day, on_progress=bar)
+            counts = daily_notifications_job(day=day, on_progress=bar, refresh_month=options["refresh_month"])
         except JobRefused as exc:
             raise CommandError(f"已拒绝：{exc}") from None
         finally:
