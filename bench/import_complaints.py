@@ -192,7 +192,7 @@ def main() -> int:
         import cProfile
         import pstats
 
-        sql(f"TRUNCATE {table}")
+        sql(f"TRUNCATE {table} CASCADE")  # bench database only: drops dependent scoring rows too
         profiler = cProfile.Profile()
         profiler.enable()
         run_import()
@@ -211,7 +211,7 @@ def main() -> int:
         results["copy"].append(seconds)
         sql("DROP TABLE bench_copy_plain")
 
-        sql(f"TRUNCATE {table}")
+        sql(f"TRUNCATE {table} CASCADE")  # bench database only: drops dependent scoring rows too
         checkpoint()
         seconds, result = timed(run_import)
         assert result.created == args.rows, (result.created, result.updated, result.unchanged)
@@ -235,7 +235,7 @@ def main() -> int:
         print(f"run {attempt}: " + ", ".join(f"{key} {values[-1]:.2f}s" for key, values in results.items()),
               flush=True)
 
-    sql(f"TRUNCATE {table}")
+    sql(f"TRUNCATE {table} CASCADE")  # bench database only: drops dependent scoring rows too
     medians = {key: statistics.median(values) for key, values in results.items()}
     labels = {
         "copy": "(a) COPY into a plain table",
