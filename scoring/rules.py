@@ -396,22 +396,28 @@ def evaluate_bonus(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, l
     return total, items
 
 
+def _negated(value: Decimal) -> Decimal:
+    """A deduction as negative points, without a "-0" when there is nothing to deduct."""
+    return -value if value else value
+
+
 def evaluate_deductions(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, list[dict[str, Any]]]:
     per_ticket = book.number("deduction_per_late_or_quality_ticket")
     per_upgrade = book.number("deduction_per_upgraded_complaint")
     late = per_ticket * inputs.late_or_quality_count
     upgraded = per_upgrade * len(inputs.upgraded_ticket_ids)
     items = [
-        item(book.rule_id("deduction_per_late_or_quality_ticket"), -late,
+        item(book.rule_id("deduction_per_late_or_quality_ticket"), _negated(late),
              f"工单处理超时或质量不达标 {inputs.late_or_quality_count} 件 × {fmt_points(per_ticket)} → "
-             f"-{fmt_points(late)}"),
+             f"{fmt_points(_negated(late))}"),
     ]
-    detail = f"升级投诉 {len(inputs.upgraded_ticket_ids)} 件 × {fmt_points(per_upgrade)} → -{fmt_points(upgraded)}"
+    detail = (f"升级投诉 {len(inputs.upgraded_ticket_ids)} 件 × {fmt_points(per_upgrade)} → "
+              f"{fmt_points(_negated(upgraded))}")
     if inputs.upgraded_ticket_ids:
         shown = "、".join(inputs.upgraded_ticket_ids[:10])
         more = f" 等 {len(inputs.upgraded_ticket_ids)} 件" if len(inputs.upgraded_ticket_ids) > 10 else ""
         detail += f"（工单 {shown}{more}；每件只计入一次月度考核，R-M-UPGRADE-ONCE）"
-    items.append(item(book.rule_id("deduction_per_upgraded_complaint"), -upgraded, detail))
+    items.append(item(book.rule_id("deduction_per_upgraded_complaint"), _negated(upgraded), detail))
     return late + upgraded, items
 
 

@@ -222,3 +222,10 @@ def test_r_m_total_breakdown_points_add_up_to_the_total(book, values):
     assert Decimal(str(sum(e["points"] for e in result.items))) == result.total
     assert result.total == max(0, min(100, result.revenue_score + result.health_score + result.bonus_score
                                       - result.deduction_score))
+
+
+def test_r_m_ded_without_deductions_reads_zero_not_minus_zero(book):
+    result = assess(book, revenue="1000000")
+    deductions = [e for e in result.items if e["rule"] == "R-M-DED"]
+    assert [e["points"] for e in deductions] == [0, 0]
+    assert all("-0" not in e["detail"] for e in deductions), deductions
