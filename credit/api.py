@@ -11,7 +11,7 @@ from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
 from core.months import parse_date
 from enforcement.models import Restriction
-from enforcement.selectors import in_force_q
+from enforcement.selectors import in_force_q, restrictions_in_force_by_partner
 from partners.models import Partner
 
 from . import filters, selectors, serializers
@@ -81,7 +81,9 @@ class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer(self, instance=None, *args, **kwargs):
         on = _date_param(self.request)
         if kwargs.get("many"):
-            data = [selectors.blocked_summary(partner=partner, on=on) for partner in instance]
+            partners = list(instance)
+            in_force = restrictions_in_force_by_partner(on=on, partner_ids=[p.pk for p in partners])
+            data = [selectors.blocked_summary(partner=p, on=on, restrictions=in_force[p.pk]) for p in partners]
         elif instance is not None:
             data = selectors.blocked_summary(partner=instance, on=on)
         else:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.choices import ApprovalStatus
 from core.months import add_months, month_end
 from enforcement.choices import RestrictedAction
-from enforcement.selectors import action_allowed
+from enforcement.selectors import restrictions_in_force_by_partner, verdict_from
 from partners.choices import CooperationType
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 from scoring.selectors import notification_counts_for_month as scoring_notification_counts_for_month
@@ -154,11 +154,16 @@ def overdue_sanctions(*, on: dt.date | None = None) -> QuerySet[CreditSanction]:
     return credit_sanctions().filter(status=SanctionStatus.PENDING, due_on__lt=on or timezone.localdate())
 
 
-def blocked_summary(*, partner, on: dt.date) -> dict:
-    """``action_allowed`` asked for every action: what is blocked for the partner on ``on``, why, and until when."""
+def blocked_summary(*, partner, on: dt.date, restrictions: list | None = None) -> dict:
+    """Every action asked of the restriction registry: what is blocked for the partner on ``on``, why, until when.
+
+    ``restrictions``: the partner's restrictions in force on ``on``, when the caller loaded them for many partners.
+    """
+    if restrictions is None:
+        restrictions = restrictions_in_force_by_partner(on=on, partner_ids=[partner.pk])[partner.pk]
     blocked, allowed = [], []
     for action, label in RestrictedAction.choices:
-        verdict = action_allowed(partner=partner, action=action, on=on)
+        verdict = verdict_from(restrictions, action=action)
         if verdict.allowed:
             allowed.append(action)
             continue

@@ -61,6 +61,38 @@ def restriction_reason(restriction: Restriction) -> str:
     return f"{text} {restriction.reason}".strip()
 
 
+def restriction_applies(
+    restriction: Restriction, *, action: str, cooperation_type: str = "", sub_channel=None, province: str = ""
+) -> bool:
+    """Does a restriction in force forbid this action in this scope? (pure: no query)
+
+    A restriction without a cooperation type, sub-channel or province applies to all of them; one with
+    a sub-channel only to that sub-channel. Asking without a province counts provincial restrictions too.
+    """
+    if restriction.action not in actions_covering(action):
+        return False
+    if cooperation_type and restriction.cooperation_type and restriction.cooperation_type != cooperation_type:
+        return False
+    if restriction.sub_channel_id and (sub_channel is None or restriction.sub_channel_id != sub_channel.pk):
+        return False
+    return not (province and restriction.province and restriction.province != province)
+
+
+def verdict_from(restrictions, **ask) -> Verdict:
+    """The verdict for one question over restrictions already loaded (all in force on the day asked)."""
+    applying = (r for r in restrictions if restriction_applies(r, **ask))
+    blocking = tuple(sorted(applying, key=lambda r: (r.starts_on, r.pk)))
+    return Verdict(allowed=not blocking, blocking=blocking)
+
+
+def restrictions_in_force_by_partner(*, on: dt.date, partner_ids) -> dict[int, list[Restriction]]:
+    """One query for many partners: their restrictions in force on ``on``, grouped by partner id."""
+    grouped: dict[int, list[Restriction]] = {partner_id: [] for partner_id in partner_ids}
+    for restriction in restrictions_in_force(on=on).filter(partner_id__in=list(grouped)):
+        grouped[restriction.partner_id].append(restriction)
+    return grouped
+
+
 def action_allowed(
     *,
     partner,
@@ -70,19 +102,8 @@ def action_allowed(
     sub_channel=None,
     province: str = "",
 ) -> Verdict:
-    """May ``partner`` do ``action`` on ``on``? If not, which restrictions (with their rule ids) forbid it.
-
-    A restriction without a cooperation type, sub-channel or province applies to all of them; one with
-    a sub-channel only to that sub-channel. Asking without a province counts provincial restrictions too.
-    """
-    queryset = restrictions_in_force(on=on, partner=partner).filter(action__in=actions_covering(action))
-    if cooperation_type:
-        queryset = queryset.filter(Q(cooperation_type="") | Q(cooperation_type=cooperation_type))
-    sub_channel_q = Q(sub_channel__isnull=True)
-    if sub_channel is not None:
-        sub_channel_q |= Q(sub_channel=sub_channel)
-    queryset = queryset.filter(sub_channel_q)
-    if province:
-        queryset = queryset.filter(Q(province="") | Q(province=province))
-    blocking = tuple(queryset.order_by("starts_on", "id"))
-    return Verdict(allowed=not blocking, blocking=blocking)
+    """May ``partner`` do ``action`` on ``on``? If not, which restrictions (with their rule ids) forbid it."""
+    candidates = restrictions_in_force(on=on, partner=partner).filter(action__in=actions_covering(action))
+    return verdict_from(
+        candidates, action=action, cooperation_type=cooperation_type, sub_channel=sub_channel, province=province
+    )

@@ -85,3 +85,13 @@ def test_lifted_restriction_stops_blocking_and_same_source_key_registers_once():
     restriction_lift(restriction=first, on=D(2026, 10, 10), reason="处罚执行完毕")
     assert not action_allowed(partner=partner, action=RestrictedAction.APPLY_CODES, on=D(2026, 10, 9)).allowed
     assert action_allowed(partner=partner, action=RestrictedAction.APPLY_CODES, on=D(2026, 10, 10)).allowed
+
+
+def test_blocked_list_for_staff_costs_the_same_queries_for_more_partners(django_assert_max_num_queries, staff_client):
+    """The staff "blocked" list loads every partner's restrictions in one query (no query per partner)."""
+    for n in range(12):
+        restrict(PartnerFactory(), RestrictedAction.APPLY_CODES, D(2026, 10, 1), None, key=f"k{n}")
+    with django_assert_max_num_queries(8):
+        response = staff_client.get("/api/v1/blocked/", {"date": "2026-10-05", "page_size": 100})
+    assert response.status_code == 200 and response.json()["count"] == 12
+    assert all(row["blocked"][0]["rule_ids"] == ["R-D-WARN"] for row in response.json()["results"])
