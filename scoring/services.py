@@ -8,6 +8,7 @@ changed silently: the job raises ``JobRefused`` and writes nothing.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -215,9 +216,7 @@ def daily_notifications_run(
         model=DailyNotification,
         desired=desired,
         existing=_existing_values(DailyNotification.objects.filter(date=day), compare),
-        build=lambda key, values: DailyNotification(
-            partner_id=key[0], cooperation_type=key[1], date=day, **values
-        ),
+        fixed={"date": day},
         compare=compare,
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "date"],
@@ -261,13 +260,15 @@ def _proposals_affected(*, day: dt.date, warnings: dict, previous: dict) -> set[
 
 
 def _upsert(
-    *, model, desired: dict, existing: dict, build, compare: list[str], write: list[str], unique: list[str]
+    *, model, desired: dict, existing: dict, fixed: dict, compare: list[str], write: list[str], unique: list[str]
 ) -> dict:
     """Write only what changed: new and changed rows in one INSERT … ON CONFLICT (natural key) DO UPDATE, so
     existing rows keep their ids; rows no longer wanted are deleted.
 
-    ``existing`` maps each key to ``(pk, values of compare)``. Fields outside ``compare`` (the breakdown) are a
-    function of the compared ones and the rule set, so they are written but not compared.
+    ``desired`` maps ``(partner_id, cooperation_type)`` to the values of ``write``; ``fixed`` holds the rest of
+    the natural key (the day or the month). ``existing`` maps each key to ``(pk, values of compare)``. Fields
+    outside ``compare`` (the breakdown) are a function of the compared ones and the rule set, so they are
+    written but not compared.
     """
     rows, previous, created = [], {}, 0
     for key, values in desired.items():
@@ -276,15 +277,65 @@ def _upsert(
             created += 1
         elif current[1] == tuple(values[field] for field in compare):
             continue
-        rows.append(build(key, values))
+        rows.append((*key, *(values[field] for field in write)))
         previous[key] = current[1] if current else None
     stale = {key: current[0] for key, current in existing.items() if key not in desired}
     previous.update({key: existing[key][1] for key in stale})
     if stale:
         model.objects.filter(pk__in=stale.values()).delete()
-    _bulk_upsert(model, rows, fields=write, unique=unique)
+    _raw_upsert(model, rows, fields=["partner_id", "cooperation_type", *write], fixed=fixed, unique=unique)
     return {"created": created, "updated": len(rows) - created, "deleted": len(stale), "keys": set(previous),
             "previous": previous}
+
+
+def _raw_upsert(model, rows: list[tuple], *, fields: list[str], fixed: dict, unique: list[str]) -> None:
+    """Multi-row ``INSERT … ON CONFLICT (unique) DO UPDATE`` from plain tuples (values of ``fields``), plus the
+    ``fixed`` values shared by every row and ``computed_at``: no model instances, and each value is adapted
+    only where the database needs it (JSON, dates, timestamps). Runs unchanged on PostgreSQL and SQLite."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [*fields, *fixed]
+    adapt = []
+    for name in columns:
+        field = meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        if field.get_internal_type() == "JSONField":
+            encoder = field.encoder
+            adapt.append(lambda value, encoder=encoder: json.dumps(value, cls=encoder))
+        elif field.get_internal_type() == "DateField":
+            adapt.append(connection.ops.adapt_datefield_value)
+        else:
+            adapt.append(None)
+    shared = [adapt[len(fields) + i](value) if adapt[len(fields) + i] else value
+              for i, value in enumerate(fixed.values())]
+    row_adapt = adapt[:len(fields)]
+    if _has_field(model, "computed_at"):
+        columns.append("computed_at")
+        shared.append(connection.ops.adapt_datetimefield_value(timezone.now()))
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholder = "(" + ", ".join(
+        "%s" + (json_cast if meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).get_internal_type()
+                == "JSONField" else "")
+        for c in columns
+    ) + ")"
+    key_columns = [meta.get_field(name).column for name in unique]
+    updates = [meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column for c in columns]
+    updates = [c for c in updates if c not in key_columns]
+    db_columns = [meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column for c in columns]
+    qn = connection.ops.quote_name
+    head = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in db_columns)}) VALUES ")
+    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in key_columns)}) DO UPDATE SET "
+            + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in updates))
+    # SQLite allows 999 host parameters per statement in older builds.
+    batch = BATCH if connection.vendor == "postgresql" else max(1, 999 // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            params = []
+            for row in chunk:
+                params += [f(v) if f else v for f, v in zip(row_adapt, row, strict=True)]
+                params += shared
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
 
 
 def _existing_values(queryset, compare: list[str], *, keys=None) -> dict:
@@ -380,7 +431,7 @@ def monthly_warnings_refresh(
         model=MonthlyWarning,
         desired=desired,
         existing=_existing_values(stored, compare, keys=only),
-        build=lambda key, values: MonthlyWarning(partner_id=key[0], cooperation_type=key[1], month=month, **values),
+        fixed={"month": month},
         compare=compare,
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "month"],
