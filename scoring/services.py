@@ -22,8 +22,8 @@ from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
 from enforcement.choices import RestrictedAction
 from enforcement.services import restriction_create
-from partners.choices import CooperationType
-from partners.models import Partner
+from partners.choices import ComplaintCategory, CooperationType
+from partners.models import ComplaintTicket, Partner
 
 from .choices import RuleSetStatus
 from .models import (
@@ -40,6 +40,7 @@ from .rules import (
     AssessmentInputs,
     AssessmentResult,
     add_duration,
+    daily_notification_detail,
     evaluate_assessment,
     evaluate_daily_notification,
     evaluate_warning,
@@ -200,6 +201,38 @@ def daily_notifications_run(
         progress.set_total(3)
     _serialize_runs("scoring.daily", day)
     rule_set, book = rule_book_in_force(on=day)
+    if connection.vendor == "postgresql":
+        counts = _daily_notifications_write_sql(day=day, rule_set=rule_set, book=book)
+    else:
+        counts = _daily_notifications_write_python(day=day, rule_set=rule_set, book=book)
+    if progress:
+        progress.advance()
+    month = day.replace(day=1)
+    warnings, changed = monthly_warnings_refresh(month=month, only=None if refresh_month else counts["keys"])
+    if progress:
+        progress.advance()
+    affected = None if refresh_month else _proposals_affected(day=day, warnings=warnings, previous=changed)
+    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=affected, actor=actor)
+    if progress:
+        progress.advance()
+    return {
+        "notified_partner_types": counts["notified"],
+        "notifications": counts["notifications"],
+        "notification_rows_created": counts["created"],
+        "notification_rows_updated": counts["updated"],
+        "notification_rows_deleted": counts["deleted"],
+        "warnings_changed": len(changed),
+        "proposals_checked": len(affected) if affected is not None else len(warnings),
+        **proposal_counts,
+    }
+
+
+def _daily_notifications_write_python(*, day: dt.date, rule_set: RuleSet, book) -> dict:
+    """The day's notification rows (R-D-NOTIFY), evaluated row by row with ``evaluate_daily_notification``.
+
+    Used on SQLite; ``_daily_notifications_write_sql`` does the same in one statement on PostgreSQL. Returns
+    the notified partner-types and notifications, rows created/updated/deleted and the keys whose row changed.
+    """
     threshold = book.integer("notify_threshold")
     desired: dict[tuple[int, str], dict] = {}
     for partner_id, cooperation_type, tickets in unknowing_subscription_counts(day=day, at_least=threshold):
@@ -221,26 +254,87 @@ def daily_notifications_run(
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "date"],
     )
-    if progress:
-        progress.advance()
-    month = day.replace(day=1)
-    warnings, changed = monthly_warnings_refresh(month=month, only=None if refresh_month else counts["keys"])
-    if progress:
-        progress.advance()
-    affected = None if refresh_month else _proposals_affected(day=day, warnings=warnings, previous=changed)
-    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=affected, actor=actor)
-    if progress:
-        progress.advance()
     return {
-        "notified_partner_types": len(desired),
+        "notified": len(desired),
         "notifications": sum(values["notifications"] for values in desired.values()),
-        "notification_rows_created": counts["created"],
-        "notification_rows_updated": counts["updated"],
-        "notification_rows_deleted": counts["deleted"],
-        "warnings_changed": len(changed),
-        "proposals_checked": len(affected) if affected is not None else len(warnings),
-        **proposal_counts,
+        **{name: counts[name] for name in ("created", "updated", "deleted", "keys")},
     }
+
+
+_SQL_TOKEN_COUNT, _SQL_TOKEN_NOTIFICATIONS = "\x00count\x00", "\x00notifications\x00"
+
+
+def _daily_notifications_write_sql(*, day: dt.date, rule_set: RuleSet, book) -> dict:
+    """PostgreSQL: count, evaluate and upsert the day's notifications in one statement (R-D-NOTIFY).
+
+    Same rows as ``_daily_notifications_write_python``: threshold and step come from the rule set as
+    parameters; the breakdown is built by ``jsonb_build_object`` from the detail text of
+    ``rules.daily_notification_detail`` (the counts filled in by ``format``). Only rows whose compared values
+    differ are rewritten (``ON CONFLICT … DO UPDATE … WHERE``); rows no longer notifying are deleted.
+    """
+    threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
+    template = daily_notification_detail(
+        complaint_count=_SQL_TOKEN_COUNT, threshold=threshold, step=step, notifications=_SQL_TOKEN_NOTIFICATIONS
+    ).replace("%", "%%").replace(_SQL_TOKEN_COUNT, "%1$s").replace(_SQL_TOKEN_NOTIFICATIONS, "%2$s")
+    table = DailyNotification._meta.db_table
+    tickets = ComplaintTicket._meta.db_table
+    sql = f"""
+        WITH counted AS (
+            SELECT partner_id, cooperation_type, count(*) AS tickets
+            FROM {tickets}
+            WHERE received_on = %(day)s AND category = %(category)s
+            GROUP BY partner_id, cooperation_type
+            HAVING count(*) >= %(threshold)s
+        ), desired AS (
+            SELECT partner_id, cooperation_type, tickets,
+                   1 + (tickets - %(threshold)s) / %(step)s AS notifications
+            FROM counted
+        ), written AS (
+            INSERT INTO {table} AS current
+                (partner_id, cooperation_type, date, complaint_count, notifications, rule_set_id, items, computed_at)
+            SELECT partner_id, cooperation_type, %(day)s, tickets, notifications, %(rule_set)s,
+                   jsonb_build_array(jsonb_build_object(
+                       'rule', %(rule)s::text, 'points', notifications,
+                       'detail', format(%(template)s::text, tickets, notifications))),
+                   %(now)s
+            FROM desired WHERE notifications > 0
+            ON CONFLICT (partner_id, cooperation_type, date) DO UPDATE SET
+                complaint_count = EXCLUDED.complaint_count, notifications = EXCLUDED.notifications,
+                rule_set_id = EXCLUDED.rule_set_id, items = EXCLUDED.items, computed_at = EXCLUDED.computed_at
+            WHERE (current.complaint_count, current.notifications, current.rule_set_id)
+                  IS DISTINCT FROM (EXCLUDED.complaint_count, EXCLUDED.notifications, EXCLUDED.rule_set_id)
+            RETURNING partner_id, cooperation_type, xmax = 0 AS created
+        ), deleted AS (
+            DELETE FROM {table} AS stale
+            WHERE stale.date = %(day)s AND NOT EXISTS (
+                SELECT 1 FROM desired
+                WHERE desired.partner_id = stale.partner_id AND desired.cooperation_type = stale.cooperation_type
+                  AND desired.notifications > 0)
+            RETURNING partner_id, cooperation_type
+        )
+        SELECT 'written', partner_id, cooperation_type, created::int FROM written
+        UNION ALL SELECT 'deleted', partner_id, cooperation_type, 0 FROM deleted
+        UNION ALL SELECT 'total', count(*), '', coalesce(sum(notifications), 0)::int
+                  FROM desired WHERE notifications > 0
+    """
+    params = {
+        "day": day, "category": ComplaintCategory.UNKNOWING_SUBSCRIPTION, "threshold": threshold, "step": step,
+        "rule_set": rule_set.pk, "rule": book.rule_id("notify_threshold"), "template": template,
+        "now": timezone.now(),
+    }
+    out = {"notified": 0, "notifications": 0, "created": 0, "updated": 0, "deleted": 0, "keys": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, partner_id, cooperation_type, number in cursor.fetchall():
+            if kind == "total":
+                out["notified"], out["notifications"] = partner_id, number
+                continue
+            out["keys"].add((partner_id, cooperation_type))
+            if kind == "deleted":
+                out["deleted"] += 1
+            else:
+                out["created" if number else "updated"] += 1
+    return out
 
 
 def _proposals_affected(*, day: dt.date, warnings: dict, previous: dict) -> set[tuple[int, str]]:
