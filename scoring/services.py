@@ -674,7 +674,7 @@ def penalty_proposals_reconcile(
         proposal.superseded_by_id, proposal.superseded_at = top.pk, now
         superseded.append(proposal)
     if superseded:
-        _bulk_upsert(PenaltyProposal, superseded, fields=["superseded_by_id", "superseded_at"], unique=PROPOSAL_KEY)
+        _set_superseded(superseded, at=now)
         audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=rule,
                           reason="达到更高预警级别，由更高级别的处罚建议取代",
                           data=lambda p: {"superseded_by": p.superseded_by_id})
@@ -684,6 +684,23 @@ def penalty_proposals_reconcile(
         "proposals_superseded": len(superseded),
         "proposals_withdrawn": len(withdraw),
     }
+
+
+def _set_superseded(proposals: list[PenaltyProposal], *, at) -> None:
+    """``superseded_by`` / ``superseded_at`` of many proposals in one ``WITH v AS (VALUES …) UPDATE … FROM v`` per batch
+    (PostgreSQL and SQLite ≥ 3.33), instead of re-inserting whole rows."""
+    table = connection.ops.quote_name(PenaltyProposal._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    batch = BATCH if connection.vendor == "postgresql" else 400
+    with connection.cursor() as cursor:
+        for start in range(0, len(proposals), batch):
+            chunk = proposals[start:start + batch]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v (id, top) AS (VALUES {values})"
+                f" UPDATE {table} SET superseded_by_id = v.top, superseded_at = %s FROM v WHERE {table}.id = v.id",
+                [*(value for p in chunk for value in (p.pk, p.superseded_by_id)), stamp],
+            )
 
 
 def _proposals_by_key(queryset, *, keys) -> dict[tuple[int, str], dict[int, PenaltyProposal]]:
