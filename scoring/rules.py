@@ -197,11 +197,18 @@ def evaluate_daily_notification(*, complaint_count: int, book: RuleBook) -> Noti
     """A day's unknowing-subscription ticket count → notifications (R-D-NOTIFY)."""
     threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
     notifications = steps_over_threshold(complaint_count, threshold, step)
-    detail = (
+    detail = daily_notification_detail(
+        complaint_count=complaint_count, threshold=threshold, step=step, notifications=notifications
+    )
+    return NotificationResult(notifications, [item(book.rule_id("notify_threshold"), notifications, detail)])
+
+
+def daily_notification_detail(*, complaint_count: Any, threshold: int, step: int, notifications: Any) -> str:
+    """The detail line of a day's notification; the set-based job fills the counts in SQL from this same text."""
+    return (
         f"当日不知情订购投诉 {complaint_count} 件（≥{threshold} 件通报 1 次，每再增 {step} 件加 1 次）"
         f"→ 通报 {notifications} 次"
     )
-    return NotificationResult(notifications, [item(book.rule_id("notify_threshold"), notifications, detail)])
 
 
 # --- R-D-WARN -------------------------------------------------------------------------------------------------------

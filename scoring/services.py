@@ -8,6 +8,7 @@ changed silently: the job raises ``JobRefused`` and writes nothing.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,8 +22,8 @@ from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
 from enforcement.choices import RestrictedAction
 from enforcement.services import restriction_create
-from partners.choices import CooperationType
-from partners.models import Partner
+from partners.choices import ComplaintCategory, CooperationType
+from partners.models import ComplaintTicket, Partner
 
 from .choices import RuleSetStatus
 from .models import (
@@ -39,6 +40,7 @@ from .rules import (
     AssessmentInputs,
     AssessmentResult,
     add_duration,
+    daily_notification_detail,
     evaluate_assessment,
     evaluate_daily_notification,
     evaluate_warning,
@@ -199,6 +201,38 @@ def daily_notifications_run(
         progress.set_total(3)
     _serialize_runs("scoring.daily", day)
     rule_set, book = rule_book_in_force(on=day)
+    if connection.vendor == "postgresql":
+        counts = _daily_notifications_write_sql(day=day, rule_set=rule_set, book=book)
+    else:
+        counts = _daily_notifications_write_python(day=day, rule_set=rule_set, book=book)
+    if progress:
+        progress.advance()
+    month = day.replace(day=1)
+    warnings, changed = monthly_warnings_refresh(month=month, only=None if refresh_month else counts["keys"])
+    if progress:
+        progress.advance()
+    affected = None if refresh_month else _proposals_affected(day=day, warnings=warnings, previous=changed)
+    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=affected, actor=actor)
+    if progress:
+        progress.advance()
+    return {
+        "notified_partner_types": counts["notified"],
+        "notifications": counts["notifications"],
+        "notification_rows_created": counts["created"],
+        "notification_rows_updated": counts["updated"],
+        "notification_rows_deleted": counts["deleted"],
+        "warnings_changed": len(changed),
+        "proposals_checked": len(affected) if affected is not None else len(warnings),
+        **proposal_counts,
+    }
+
+
+def _daily_notifications_write_python(*, day: dt.date, rule_set: RuleSet, book) -> dict:
+    """The day's notification rows (R-D-NOTIFY), evaluated row by row with ``evaluate_daily_notification``.
+
+    Used on SQLite; ``_daily_notifications_write_sql`` does the same in one statement on PostgreSQL. Returns
+    the notified partner-types and notifications, rows created/updated/deleted and the keys whose row changed.
+    """
     threshold = book.integer("notify_threshold")
     desired: dict[tuple[int, str], dict] = {}
     for partner_id, cooperation_type, tickets in unknowing_subscription_counts(day=day, at_least=threshold):
@@ -215,33 +249,92 @@ def daily_notifications_run(
         model=DailyNotification,
         desired=desired,
         existing=_existing_values(DailyNotification.objects.filter(date=day), compare),
-        build=lambda key, values: DailyNotification(
-            partner_id=key[0], cooperation_type=key[1], date=day, **values
-        ),
+        fixed={"date": day},
         compare=compare,
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "date"],
     )
-    if progress:
-        progress.advance()
-    month = day.replace(day=1)
-    warnings, changed = monthly_warnings_refresh(month=month, only=None if refresh_month else counts["keys"])
-    if progress:
-        progress.advance()
-    affected = None if refresh_month else _proposals_affected(day=day, warnings=warnings, previous=changed)
-    proposal_counts = penalty_proposals_reconcile(month=month, warnings=warnings, only=affected, actor=actor)
-    if progress:
-        progress.advance()
     return {
-        "notified_partner_types": len(desired),
+        "notified": len(desired),
         "notifications": sum(values["notifications"] for values in desired.values()),
-        "notification_rows_created": counts["created"],
-        "notification_rows_updated": counts["updated"],
-        "notification_rows_deleted": counts["deleted"],
-        "warnings_changed": len(changed),
-        "proposals_checked": len(affected) if affected is not None else len(warnings),
-        **proposal_counts,
+        **{name: counts[name] for name in ("created", "updated", "deleted", "keys")},
     }
+
+
+_SQL_TOKEN_COUNT, _SQL_TOKEN_NOTIFICATIONS = "\x00count\x00", "\x00notifications\x00"
+
+
+def _daily_notifications_write_sql(*, day: dt.date, rule_set: RuleSet, book) -> dict:
+    """PostgreSQL: count, evaluate and upsert the day's notifications in one statement (R-D-NOTIFY).
+
+    Same rows as ``_daily_notifications_write_python``: threshold and step come from the rule set as
+    parameters; the breakdown is built by ``jsonb_build_object`` from the detail text of
+    ``rules.daily_notification_detail`` (the counts filled in by ``format``). Only rows whose compared values
+    differ are rewritten (``ON CONFLICT … DO UPDATE … WHERE``); rows no longer notifying are deleted.
+    """
+    threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
+    template = daily_notification_detail(
+        complaint_count=_SQL_TOKEN_COUNT, threshold=threshold, step=step, notifications=_SQL_TOKEN_NOTIFICATIONS
+    ).replace("%", "%%").replace(_SQL_TOKEN_COUNT, "%1$s").replace(_SQL_TOKEN_NOTIFICATIONS, "%2$s")
+    table = DailyNotification._meta.db_table
+    tickets = ComplaintTicket._meta.db_table
+    sql = f"""
+        WITH counted AS (
+            SELECT partner_id, cooperation_type, count(*) AS tickets
+            FROM {tickets}
+            WHERE received_on = %(day)s AND category = %(category)s
+            GROUP BY partner_id, cooperation_type
+            HAVING count(*) >= %(threshold)s
+        ), desired AS (
+            SELECT partner_id, cooperation_type, tickets,
+                   1 + (tickets - %(threshold)s) / %(step)s AS notifications
+            FROM counted
+        ), written AS (
+            INSERT INTO {table} AS current
+                (partner_id, cooperation_type, date, complaint_count, notifications, rule_set_id, items, computed_at)
+            SELECT partner_id, cooperation_type, %(day)s, tickets, notifications, %(rule_set)s,
+                   jsonb_build_array(jsonb_build_object(
+                       'rule', %(rule)s::text, 'points', notifications,
+                       'detail', format(%(template)s::text, tickets, notifications))),
+                   %(now)s
+            FROM desired WHERE notifications > 0
+            ON CONFLICT (partner_id, cooperation_type, date) DO UPDATE SET
+                complaint_count = EXCLUDED.complaint_count, notifications = EXCLUDED.notifications,
+                rule_set_id = EXCLUDED.rule_set_id, items = EXCLUDED.items, computed_at = EXCLUDED.computed_at
+            WHERE (current.complaint_count, current.notifications, current.rule_set_id)
+                  IS DISTINCT FROM (EXCLUDED.complaint_count, EXCLUDED.notifications, EXCLUDED.rule_set_id)
+            RETURNING partner_id, cooperation_type, xmax = 0 AS created
+        ), deleted AS (
+            DELETE FROM {table} AS stale
+            WHERE stale.date = %(day)s AND NOT EXISTS (
+                SELECT 1 FROM desired
+                WHERE desired.partner_id = stale.partner_id AND desired.cooperation_type = stale.cooperation_type
+                  AND desired.notifications > 0)
+            RETURNING partner_id, cooperation_type
+        )
+        SELECT 'written', partner_id, cooperation_type, created::int FROM written
+        UNION ALL SELECT 'deleted', partner_id, cooperation_type, 0 FROM deleted
+        UNION ALL SELECT 'total', count(*), '', coalesce(sum(notifications), 0)::int
+                  FROM desired WHERE notifications > 0
+    """
+    params = {
+        "day": day, "category": ComplaintCategory.UNKNOWING_SUBSCRIPTION, "threshold": threshold, "step": step,
+        "rule_set": rule_set.pk, "rule": book.rule_id("notify_threshold"), "template": template,
+        "now": timezone.now(),
+    }
+    out = {"notified": 0, "notifications": 0, "created": 0, "updated": 0, "deleted": 0, "keys": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, partner_id, cooperation_type, number in cursor.fetchall():
+            if kind == "total":
+                out["notified"], out["notifications"] = partner_id, number
+                continue
+            out["keys"].add((partner_id, cooperation_type))
+            if kind == "deleted":
+                out["deleted"] += 1
+            else:
+                out["created" if number else "updated"] += 1
+    return out
 
 
 def _proposals_affected(*, day: dt.date, warnings: dict, previous: dict) -> set[tuple[int, str]]:
@@ -261,13 +354,15 @@ def _proposals_affected(*, day: dt.date, warnings: dict, previous: dict) -> set[
 
 
 def _upsert(
-    *, model, desired: dict, existing: dict, build, compare: list[str], write: list[str], unique: list[str]
+    *, model, desired: dict, existing: dict, fixed: dict, compare: list[str], write: list[str], unique: list[str]
 ) -> dict:
     """Write only what changed: new and changed rows in one INSERT … ON CONFLICT (natural key) DO UPDATE, so
     existing rows keep their ids; rows no longer wanted are deleted.
 
-    ``existing`` maps each key to ``(pk, values of compare)``. Fields outside ``compare`` (the breakdown) are a
-    function of the compared ones and the rule set, so they are written but not compared.
+    ``desired`` maps ``(partner_id, cooperation_type)`` to the values of ``write``; ``fixed`` holds the rest of
+    the natural key (the day or the month). ``existing`` maps each key to ``(pk, values of compare)``. Fields
+    outside ``compare`` (the breakdown) are a function of the compared ones and the rule set, so they are
+    written but not compared.
     """
     rows, previous, created = [], {}, 0
     for key, values in desired.items():
@@ -276,15 +371,65 @@ def _upsert(
             created += 1
         elif current[1] == tuple(values[field] for field in compare):
             continue
-        rows.append(build(key, values))
+        rows.append((*key, *(values[field] for field in write)))
         previous[key] = current[1] if current else None
     stale = {key: current[0] for key, current in existing.items() if key not in desired}
     previous.update({key: existing[key][1] for key in stale})
     if stale:
         model.objects.filter(pk__in=stale.values()).delete()
-    _bulk_upsert(model, rows, fields=write, unique=unique)
+    _raw_upsert(model, rows, fields=["partner_id", "cooperation_type", *write], fixed=fixed, unique=unique)
     return {"created": created, "updated": len(rows) - created, "deleted": len(stale), "keys": set(previous),
             "previous": previous}
+
+
+def _raw_upsert(model, rows: list[tuple], *, fields: list[str], fixed: dict, unique: list[str]) -> None:
+    """Multi-row ``INSERT … ON CONFLICT (unique) DO UPDATE`` from plain tuples (values of ``fields``), plus the
+    ``fixed`` values shared by every row and ``computed_at``: no model instances, and each value is adapted
+    only where the database needs it (JSON, dates, timestamps). Runs unchanged on PostgreSQL and SQLite."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [*fields, *fixed]
+    adapt = []
+    for name in columns:
+        field = meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        if field.get_internal_type() == "JSONField":
+            encoder = field.encoder
+            adapt.append(lambda value, encoder=encoder: json.dumps(value, cls=encoder))
+        elif field.get_internal_type() == "DateField":
+            adapt.append(connection.ops.adapt_datefield_value)
+        else:
+            adapt.append(None)
+    shared = [adapt[len(fields) + i](value) if adapt[len(fields) + i] else value
+              for i, value in enumerate(fixed.values())]
+    row_adapt = adapt[:len(fields)]
+    if _has_field(model, "computed_at"):
+        columns.append("computed_at")
+        shared.append(connection.ops.adapt_datetimefield_value(timezone.now()))
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholder = "(" + ", ".join(
+        "%s" + (json_cast if meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).get_internal_type()
+                == "JSONField" else "")
+        for c in columns
+    ) + ")"
+    key_columns = [meta.get_field(name).column for name in unique]
+    updates = [meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column for c in columns]
+    updates = [c for c in updates if c not in key_columns]
+    db_columns = [meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column for c in columns]
+    qn = connection.ops.quote_name
+    head = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in db_columns)}) VALUES ")
+    tail = (f" ON CONFLICT ({', '.join(qn(c) for c in key_columns)}) DO UPDATE SET "
+            + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in updates))
+    # SQLite allows 999 host parameters per statement in older builds.
+    batch = BATCH if connection.vendor == "postgresql" else max(1, 999 // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            params = []
+            for row in chunk:
+                params += [f(v) if f else v for f, v in zip(row_adapt, row, strict=True)]
+                params += shared
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
 
 
 def _existing_values(queryset, compare: list[str], *, keys=None) -> dict:
@@ -380,7 +525,7 @@ def monthly_warnings_refresh(
         model=MonthlyWarning,
         desired=desired,
         existing=_existing_values(stored, compare, keys=only),
-        build=lambda key, values: MonthlyWarning(partner_id=key[0], cooperation_type=key[1], month=month, **values),
+        fixed={"month": month},
         compare=compare,
         write=[*compare, "items"],
         unique=["partner", "cooperation_type", "month"],
@@ -529,7 +674,7 @@ def penalty_proposals_reconcile(
         proposal.superseded_by_id, proposal.superseded_at = top.pk, now
         superseded.append(proposal)
     if superseded:
-        _bulk_upsert(PenaltyProposal, superseded, fields=["superseded_by_id", "superseded_at"], unique=PROPOSAL_KEY)
+        _set_superseded(superseded, at=now)
         audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=rule,
                           reason="达到更高预警级别，由更高级别的处罚建议取代",
                           data=lambda p: {"superseded_by": p.superseded_by_id})
@@ -539,6 +684,23 @@ def penalty_proposals_reconcile(
         "proposals_superseded": len(superseded),
         "proposals_withdrawn": len(withdraw),
     }
+
+
+def _set_superseded(proposals: list[PenaltyProposal], *, at) -> None:
+    """``superseded_by`` / ``superseded_at`` of many proposals in one ``WITH v AS (VALUES …) UPDATE … FROM v`` per batch
+    (PostgreSQL and SQLite ≥ 3.33), instead of re-inserting whole rows."""
+    table = connection.ops.quote_name(PenaltyProposal._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    batch = BATCH if connection.vendor == "postgresql" else 400
+    with connection.cursor() as cursor:
+        for start in range(0, len(proposals), batch):
+            chunk = proposals[start:start + batch]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v (id, top) AS (VALUES {values})"
+                f" UPDATE {table} SET superseded_by_id = v.top, superseded_at = %s FROM v WHERE {table}.id = v.id",
+                [*(value for p in chunk for value in (p.pk, p.superseded_by_id)), stamp],
+            )
 
 
 def _proposals_by_key(queryset, *, keys) -> dict[tuple[int, str], dict[int, PenaltyProposal]]:
