@@ -40,13 +40,14 @@ def contract_default_incubation(
     ``gap_months`` before ``start_date``, qualifies. Mode changes and other cases are decisions
     recorded on the contract explicitly.
     """
-    earlier = Contract.objects.filter(partner=partner, start_date__lt=start_date)
-    if not earlier.exists():
+    # A partner's first contract of a cooperation type is a first-time introduced cooperation, even when it
+    # already cooperates under the other type (RULES.md R-M-INCUB interpretation: 初次评审引入的合作).
+    same_type = Contract.objects.filter(partner=partner, cooperation_type=cooperation_type, start_date__lt=start_date)
+    if not same_type.exists():
         return True, IncubationBasis.FIRST_TIME
-    same_type = earlier.filter(cooperation_type=cooperation_type)
     window_start = add_months(start_date, -gap_months)
     recent = same_type.filter(end_date__isnull=True) | same_type.filter(end_date__gte=window_start)
-    if same_type.exists() and not recent.exists():
+    if not recent.exists():
         return True, IncubationBasis.REINTRODUCED
     return False, IncubationBasis.NONE
 

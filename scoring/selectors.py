@@ -65,6 +65,18 @@ def rule_book_in_force(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
     return rule_set, rule_book_for(rule_set)
 
 
+def rule_book_in_force_or_oldest(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
+    """The book in force on ``on``; for a date before every active set, the oldest active set (R-M-INCUB: a
+    contract that started before operations began takes its defaults from the oldest rule set)."""
+    try:
+        return rule_book_in_force(on=on)
+    except NoRuleSetInForce:
+        oldest = active_rule_sets().order_by("effective_from").first()
+        if oldest is None:
+            raise
+        return oldest, rule_book_for(oldest)
+
+
 def clear_rule_book_cache() -> None:
     _BOOK_CACHE.clear()
 

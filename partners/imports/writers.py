@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from partners.choices import IncubationBasis
 from partners.models import Contract, Partner, RelatedGroup
 from partners.services import contract_default_incubation
-from scoring.selectors import NoRuleSetInForce, rule_book_in_force
+from scoring.selectors import NoRuleSetInForce, rule_book_in_force, rule_book_in_force_or_oldest
 
 from .result import ImportResult
 from .validation import Plan
@@ -201,7 +201,7 @@ class ContractsWriter(BulkWriter):
 
     def _gap_months(self, start_date) -> int:
         if start_date not in self._gaps:
-            _, book = rule_book_in_force(on=start_date)
+            _, book = rule_book_in_force_or_oldest(on=start_date)
             self._gaps[start_date] = book.integer("incubation_reintroduction_gap_months")
         return self._gaps[start_date]
 
@@ -219,7 +219,7 @@ class ContractsWriter(BulkWriter):
             except NoRuleSetInForce:
                 self.result.add_error(
                     row[0], "start_date",
-                    f"{values['start_date']:%Y-%m-%d} 没有生效的规则集，无法按 R-M-INCUB 判断培育期；"
+                    f"{values['start_date']:%Y-%m-%d} 没有任何已生效的规则集，无法按 R-M-INCUB 判断培育期；"
                     "请填写 incubation 列",
                 )
                 continue

@@ -91,8 +91,6 @@ CASES = [
     ("bad incubation boolean", "contracts",
      "partner_code,cooperation_type,start_date,revenue_share,incubation\nPA,sales_channel,2024-01-01,0.5,sometimes\n",
      "row 2: incubation: 'sometimes' 不是布尔值"),
-    ("contract before any rule set", "contracts", CONTRACTS + "PA,sales_channel,2019-01-01,,0.5\n",
-     "row 2: start_date: 2019-01-01 没有生效的规则集，无法按 R-M-INCUB 判断培育期"),
     ("unknown partner class", "partners", "code,name,partner_class\nP9,某公司,vip\n",
      "row 2: partner_class: 'vip' 不是有效值，可选：ordinary | core"),
     ("partner name blank", "partners", "code,name,partner_class\nP9,  ,core\n", "row 2: name: 必填，不能为空"),

@@ -7,6 +7,7 @@ import pytest
 
 from partners.choices import CooperationType, IncubationBasis
 from partners.models import Contract
+from scoring.choices import RuleSetStatus
 from scoring.models import RuleSet
 from scoring.services import rule_entry_update, rule_set_activate, rule_set_copy_as_draft
 from tests.factories import ContractFactory
@@ -61,11 +62,12 @@ def test_rule_m_incub_reintroduction_gap_edges(tmp_path, partner_a, previous_end
     assert (new.incubation, new.incubation_basis) == (incubation, basis)
 
 
-def test_rule_m_incub_other_type_after_an_earlier_contract_is_not_first_time(tmp_path, partner_a):
-    ContractFactory(partner=partner_a, cooperation_type=SALES, start_date=D(2024, 1, 1))
-    run("contracts", csv_file(tmp_path, HEADER + "PA,joint_membership,2025-01-01,,0.5\n"))
-    joint = contract(partner_a, D(2025, 1, 1), JOINT)
-    assert (joint.incubation, joint.incubation_basis) == (False, IncubationBasis.NONE)
+def test_rule_m_incub_first_contract_of_the_other_type_is_first_time(tmp_path, partner_a):
+    # Changed reading (issue 9 item 7): a partner's first contract of a type is a first-time introduction.
+    ContractFactory(partner=partner_a, cooperation_type=SALES, start_date=D(2019, 1, 1))
+    assert run("contracts", csv_file(tmp_path, HEADER + "PA,joint_membership,2021-01-01,,0.5\n")).ok
+    joint = contract(partner_a, D(2021, 1, 1), JOINT)
+    assert (joint.incubation, joint.incubation_basis) == (True, IncubationBasis.FIRST_TIME)
 
 
 def test_rule_m_incub_contracts_of_one_file_are_judged_in_start_date_order(tmp_path, partner_a):
@@ -133,9 +135,52 @@ def test_rule_m_incub_explicit_false_overrides_a_stored_incubation(tmp_path, par
 
 
 def test_contract_errors_found_while_writing_still_roll_everything_back(tmp_path, partner_a):
-    content = HEADER + "PA,sales_channel,2024-01-01,,0.5\nPA,joint_membership,2019-06-01,,0.5\n"
+    RuleSet.objects.update(status=RuleSetStatus.DRAFT)  # no active rule set at all: nothing to default from
+    content = HEADER + "PA,sales_channel,2024-01-01,2024-06-30,0.5\nPA,joint_membership,2024-06-01,,0.5\n"
     result = run("contracts", csv_file(tmp_path, content))
     assert messages(result) == [
-        "row 3: start_date: 2019-06-01 没有生效的规则集，无法按 R-M-INCUB 判断培育期；请填写 incubation 列"
+        "row 2: start_date: 2024-01-01 没有任何已生效的规则集，无法按 R-M-INCUB 判断培育期；请填写 incubation 列",
+        "row 3: start_date: 2024-06-01 没有任何已生效的规则集，无法按 R-M-INCUB 判断培育期；请填写 incubation 列",
     ]
     assert not Contract.objects.exists()
+
+
+def test_rule_m_incub_contract_before_the_oldest_rule_set_imports_with_its_explicit_value(tmp_path):
+    """Issue: `P002,sales_channel,2020-07-01,,0.4,true` was refused though the column was filled."""
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory(code="P002")
+    content = "partner_code,cooperation_type,start_date,end_date,revenue_share,incubation\n"
+    content += "P002,sales_channel,2020-07-01,,0.4,true\n"
+    result = run("contracts", csv_file(tmp_path, content))
+    assert result.ok and result.created == 1, messages(result)
+    assert contract(partner, D(2020, 7, 1)).incubation is True
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # explicit decisions are always accepted, however old the contract (R-M-INCUB)
+        (["2017-03-01,,true"], [(True, IncubationBasis.FIRST_TIME)]),
+        (["2018-05-01,,false"], [(False, IncubationBasis.NONE)]),
+        # blank: defaults from the oldest rule set (2020-10-01, a 12-month re-introduction gap)
+        (["2019-01-01,,"], [(True, IncubationBasis.FIRST_TIME)]),
+        (["2017-01-01,2018-12-31,", "2020-01-01,,"],  # 12 months 2019-01 .. 2019-12 without the type
+         [(True, IncubationBasis.FIRST_TIME), (True, IncubationBasis.REINTRODUCED)]),
+        (["2017-01-01,2019-01-01,", "2020-01-01,,"],  # ended within the 12 months before the new start
+         [(True, IncubationBasis.FIRST_TIME), (False, IncubationBasis.NONE)]),
+        (["2017-01-01,2019-01-01,", "2020-01-01,,true"],  # not eligible by default, but decided
+         [(True, IncubationBasis.FIRST_TIME), (True, IncubationBasis.DECISION)]),
+    ],
+)
+def test_rule_m_incub_contracts_starting_2017_to_2020_take_defaults_from_the_oldest_rule_set(
+    tmp_path, partner_a, rows, expected
+):
+    assert RuleSet.objects.order_by("effective_from").first().effective_from == D(2020, 10, 1)
+    content = "partner_code,cooperation_type,start_date,end_date,revenue_share,incubation\n"
+    content += "".join(f"PA,sales_channel,{row.split(',')[0]},{','.join(row.split(',')[1:2])},0.4,"
+                       f"{row.split(',')[2]}\n" for row in rows)
+    result = run("contracts", csv_file(tmp_path, content))
+    assert result.ok and result.created == len(rows), messages(result)
+    stored = Contract.objects.filter(partner=partner_a).order_by("start_date")
+    assert [(c.incubation, c.incubation_basis) for c in stored] == expected

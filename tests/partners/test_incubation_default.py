@@ -32,7 +32,12 @@ def test_reintroduction_needs_12_months_without_same_type(previous_end, eligible
     assert ask(partner, SALES, dt.date(2026, 2, 1))[0] is eligible
 
 
-def test_a_partner_with_another_running_cooperation_is_not_first_time():
+def test_rule_m_incub_first_contract_of_a_new_type_is_first_time_introduction():
+    """R-M-INCUB: a sales channel since 2019 signing its first joint-membership contract in 2021-01 qualifies
+    (初次评审引入的合作); it used to be refused because the partner had another cooperation."""
     partner = PartnerFactory()
-    ContractFactory(partner=partner, cooperation_type=JOINT, start_date=dt.date(2024, 1, 1))
-    assert ask(partner, SALES, dt.date(2026, 1, 1)) == (False, IncubationBasis.NONE)
+    ContractFactory(partner=partner, cooperation_type=SALES, start_date=dt.date(2019, 1, 1))
+    assert ask(partner, JOINT, dt.date(2021, 1, 1)) == (True, IncubationBasis.FIRST_TIME)
+    ContractFactory(partner=partner, cooperation_type=JOINT, start_date=dt.date(2021, 1, 1))
+    # the second contract of a type held within the last 12 months is not
+    assert ask(partner, JOINT, dt.date(2021, 6, 1)) == (False, IncubationBasis.NONE)
