@@ -162,7 +162,7 @@ class _InputAdmin(SimpleHistoryAdmin):
 
         contract_id = getattr(obj, "contract_id", None) or obj.from_contract_id
         try:
-            _require_open(contract_id, obj.month)
+            _require_open(contract_id, getattr(obj, "booked_month", None) or obj.month)
         except ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
             return
@@ -180,7 +180,8 @@ class WriteDownAdmin(_InputAdmin):
 @admin.register(ExtraDeduction)
 class ExtraDeductionAdmin(_InputAdmin):
     form = ExtraDeductionForm
-    list_display = ["contract", "month", "percent", "cause", "decided_by", "decided_on", "decision_reference"]
+    list_display = ["contract", "month", "booked_month", "percent", "cause", "decided_by", "decided_on",
+                    "decision_reference"]
     list_filter = ["month", "cause", "decided_by"]
     autocomplete_fields = ["contract"]
 

@@ -51,15 +51,24 @@ class WriteDown(models.Model):
 
 
 class ExtraDeduction(models.Model):
-    """A recorded decision to deduct at least ``extra_deduction_min_percent`` of a month's settlement (R-S-EXTRA)."""
+    """A recorded decision to deduct at least ``extra_deduction_min_percent`` of a month's settlement (R-S-EXTRA).
+
+    The percentage is of the violation month's settlement amount before the warning factor (业务违规当月结算金额 =
+    payable, R-S-BASE). ``month`` is the violation month; ``booked_month`` the statement that carries it: the same
+    month, or, when the decision came after that month's statement was approved, the first open month after it.
+    """
 
     contract = models.ForeignKey("partners.Contract", verbose_name=_("合同"), on_delete=models.PROTECT,
                                  related_name="extra_deductions")
-    month = models.DateField(_("结算月份"), validators=[validate_first_of_month])
+    month = models.DateField(_("违规月份"), validators=[validate_first_of_month])
+    booked_month = models.DateField(
+        _("计入月份"), validators=[validate_first_of_month],
+        help_text=_("计入该月结算单；违规月份结算单已审批时为其后第一个未审批的月份。"),
+    )
     percent = models.DecimalField(
         _("扣减比例（%）"), max_digits=5, decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=_("占当月结算额（收入×分成×预警结算比例）的百分比，不得低于规则集下限。"),
+        help_text=_("占违规当月结算金额（收入×分成，预警扣减前）的百分比，不得低于规则集下限。"),
     )
     cause = models.CharField(_("原因类别"), max_length=32, choices=ExtraDeductionCause.choices)
     decided_by = models.CharField(_("决定机构"), max_length=16, choices=DecisionBody.choices)

@@ -7,7 +7,9 @@ subtraction of amounts already rounded to the fen, so every total is exact.
 Order of a month (per contract):
 1. payable  = money(revenue × revenue share)                         R-S-BASE
 2. settled  = money(payable × warning payout percent ÷ 100)          R-S-WARN (highest warning level of the month)
-3. − Σ money(settled × decided percent ÷ 100)                        R-S-EXTRA (each decision ≥ the rule's minimum)
+3. − Σ money(payable × decided percent ÷ 100)                        R-S-EXTRA (each decision ≥ the rule's minimum,
+                                                                     of the violation month's payable before the
+                                                                     warning factor; booked later: that month's)
    − Σ write-downs                                                   R-S-NEG
    ± adjustment lines                                                (the rule each line corrects)
    + brought forward (the previous month's negative balance, ≤ 0)    R-S-NEG
@@ -34,12 +36,23 @@ HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
+class ExtraInput:
+    """One extra-deduction decision (R-S-EXTRA): ``base`` is the violation month's payable when it is booked on a
+    later statement (``month`` names that violation month); None means this statement's own payable."""
+
+    percent: Decimal
+    detail: str
+    month: str | None = None
+    base: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class StatementInputs:
     revenue: Decimal
     revenue_share: Decimal
     warning_level: int = 0
     warning_percent: Decimal = HUNDRED
-    extra_percents: tuple[tuple[Decimal, str], ...] = ()
+    extra_percents: tuple[ExtraInput, ...] = ()
     write_downs: tuple[tuple[Decimal, str], ...] = ()
     adjustments: tuple[tuple[Decimal, str, str], ...] = ()
     brought_forward: Decimal = ZERO
@@ -102,10 +115,13 @@ def statement_base(inputs: StatementInputs, ids: RuleIds = RuleIds()) -> Stateme
                       f"当月最高预警级别 {inputs.warning_level}，结算比例 {inputs.warning_percent.normalize():f}%，"
                       f"预警后结算额 {settled} 元"))
     extra_total = ZERO
-    for percent, detail in inputs.extra_percents:
-        amount = money(settled * percent / HUNDRED)
+    for extra in inputs.extra_percents:
+        base = payable if extra.base is None else money(extra.base)
+        amount = money(base * extra.percent / HUNDRED)
         extra_total += amount
-        items.append(item(ids.extra, -amount, f"额外扣减当月结算额的 {percent.normalize():f}%：{detail}"))
+        month = f"违规月份 {extra.month} " if extra.month else "当月"
+        items.append(item(ids.extra, -amount, f"额外扣减{month}结算金额（预警扣减前）{base} 元的 "
+                                              f"{extra.percent.normalize():f}%：{extra.detail}"))
     write_down_total = ZERO
     for amount, detail in inputs.write_downs:
         write_down_total += money(amount)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
-from core.months import format_month, month_end, previous_month
+from core.months import add_months, format_month, month_end, previous_month
 from partners.choices import PartnerStatus
 from partners.models import Contract, MonthlyRevenue, Partner
 from scoring.rules import add_duration, money, to_decimal
@@ -24,7 +24,7 @@ from scoring.services import rule_set_mark_used
 
 from . import selectors
 from .models import ExtraDeduction, NegativeOffsetDecision, SettlementAdjustment, SettlementStatement, WriteDown
-from .rules import RuleIds, Statement, StatementInputs, apply_offset, statement_base, statement_finish
+from .rules import ExtraInput, RuleIds, Statement, StatementInputs, apply_offset, statement_base, statement_finish
 
 JOB_NAME = "run_settlement"
 VALUE_FIELDS = [
@@ -71,11 +71,25 @@ def write_down_record(*, contract: Contract, month: dt.date, amount, reference: 
     return write_down
 
 
+def _first_open_month(contract_id: int, month: dt.date) -> dt.date:
+    """``month`` if its statement is not approved, else the first month after the last approved one."""
+    approved = set(SettlementStatement.objects.filter(contract_id=contract_id, month__gte=month,
+                                                      status=ApprovalStatus.APPROVED).values_list("month", flat=True))
+    while month in approved:
+        month = add_months(month, 1)
+    return month
+
+
 @transaction.atomic
 def extra_deduction_record(*, contract: Contract, month: dt.date, percent, cause: str, decided_by: str,
                            decided_on: dt.date, decision_reference: str, reason: str = "", actor=None
                            ) -> ExtraDeduction:
-    """Record a decided extra deduction; below the rule's minimum share of the month it is refused (R-S-EXTRA)."""
+    """Record a decided extra deduction of the violation ``month`` (R-S-EXTRA).
+
+    Below the rule's minimum share it is refused. The share is of the violation month's settlement amount before
+    the warning factor (payable, R-S-BASE). A decision taken after that month's statement was approved is booked
+    on the first open statement after it, still measured on the violation month's payable.
+    """
     month = _first_of_month(month)
     try:
         _, book = rule_book_in_force(on=month)
@@ -84,18 +98,22 @@ def extra_deduction_record(*, contract: Contract, month: dt.date, percent, cause
     minimum = book.number("extra_deduction_min_percent")
     percent = to_decimal(percent)
     if percent < minimum or percent > 100:
-        raise ValidationError({"percent": f"{book.rule_id('extra_deduction_min_percent')}：额外扣减须为当月结算额的 "
-                                          f"{minimum.normalize():f}%–100%，得到 {percent.normalize():f}%"})
+        raise ValidationError({"percent": f"{book.rule_id('extra_deduction_min_percent')}：额外扣减须为违规当月结算金额"
+                                          f"（预警扣减前）的 {minimum.normalize():f}%–100%，"
+                                          f"得到 {percent.normalize():f}%"})
     if not decision_reference.strip():
         raise ValidationError({"decision_reference": "须填写总经理办公会或专题会的决定文号/纪要"})
-    deduction = ExtraDeduction(contract=contract, month=month, percent=percent, cause=cause, decided_by=decided_by,
-                               decided_on=decided_on, decision_reference=decision_reference, reason=reason,
+    booked_month = _first_open_month(contract.pk, month)
+    deduction = ExtraDeduction(contract=contract, month=month, booked_month=booked_month, percent=percent,
+                               cause=cause, decided_by=decided_by, decided_on=decided_on,
+                               decision_reference=decision_reference, reason=reason,
                                created_by=actor if getattr(actor, "pk", None) else None)
     deduction.full_clean()
-    _require_open(contract.pk, month)
     deduction.save()
-    audit_record(obj=deduction, action="extra_deduction_record", actor=actor, rule_id="R-S-EXTRA", reason=reason,
-                 data={"percent": str(percent), "decision": decision_reference})
+    audit_record(obj=deduction, action="extra_deduction_record", actor=actor,
+                 rule_id=book.rule_id("extra_deduction_min_percent"), reason=reason,
+                 data={"percent": str(percent), "decision": decision_reference,
+                       "booked_month": format_month(booked_month)})
     return deduction
 
 
@@ -191,9 +209,17 @@ def settlement_compute(*, month: dt.date, progress: JobProgress | None = None):
     for row in WriteDown.objects.filter(month=first).values("contract_id", "amount", "reference", "reason"):
         write_downs[row["contract_id"]].append(row)
     extras = defaultdict(list)
-    for row in ExtraDeduction.objects.filter(month=first).order_by("id").values(
-            "contract_id", "percent", "decision_reference", "decided_by", "cause"):
+    for row in ExtraDeduction.objects.filter(booked_month=first).order_by("id").values(
+            "contract_id", "month", "percent", "decision_reference", "decided_by", "cause"):
         extras[row["contract_id"]].append(row)
+    # a deduction booked after its violation month is measured on that month's (approved) payable (R-S-EXTRA)
+    violation_payable = {
+        (row["contract_id"], row["month"]): row["payable"]
+        for row in SettlementStatement.objects.filter(
+            contract_id__in={c for c, rows in extras.items() if any(r["month"] != first for r in rows)},
+            month__in={r["month"] for rows in extras.values() for r in rows if r["month"] != first},
+        ).values("contract_id", "month", "payable")
+    }
     adjustments = defaultdict(list)
     for row in SettlementAdjustment.objects.filter(month=first).order_by("id").values(
             "contract_id", "amount", "rule_id", "reason", "corrects_month"):
@@ -266,7 +292,11 @@ def settlement_compute(*, month: dt.date, progress: JobProgress | None = None):
             revenue_share=contract.revenue_share,
             warning_level=level,
             warning_percent=percent_by_level[level],
-            extra_percents=tuple((r["percent"], f"{r['decision_reference']}") for r in extras[contract.id]),
+            extra_percents=tuple(
+                ExtraInput(percent=r["percent"], detail=r["decision_reference"],
+                           month=None if r["month"] == first else format_month(r["month"]),
+                           base=None if r["month"] == first else violation_payable[(contract.id, r["month"])])
+                for r in extras[contract.id]),
             write_downs=tuple((r["amount"], " ".join(x for x in (r["reference"], r["reason"]) if x) or "核减")
                               for r in write_downs[contract.id]),
             adjustments=tuple(

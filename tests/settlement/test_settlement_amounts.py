@@ -80,14 +80,16 @@ def test_one_rounding_rule_to_the_fen(revenue, share, level, payable, settled):
 
 
 @pytest.mark.parametrize(
-    ("percent", "accepted", "due"),
-    [("49.99", False, None), ("50", True, "1687.50"), ("75", True, "843.75"), ("100", True, "0.00"),
-     ("100.01", False, None), ("0", False, None)],
+    ("percent", "accepted", "deducted", "due", "carried"),
+    [("49.99", False, None, None, None), ("50", True, "5000.00", "2500.00", "0.00"),
+     ("75", True, "7500.00", "0.00", "0.00"), ("100", True, "10000.00", "0.00", "-2500.00"),
+     ("100.01", False, None, None, None), ("0", False, None, None, None)],
 )
-def test_extra_deduction_below_the_minimum_is_refused(percent, accepted, due):
-    """R-S-EXTRA: a decided deduction of at least 50 % of that month's settlement (3,375.00 at warning level 1)."""
-    c = contract()
-    set_revenue(c, OCT, "10000.00")
+def test_extra_deduction_below_the_minimum_is_refused_r_s_extra(percent, accepted, deducted, due, carried):
+    """R-S-EXTRA: at least 50 % of the violation month's settlement amount *before* the warning factor
+    (业务违规当月结算金额 = payable): payable 10,000.00 with a level-1 warning (settled 7,500.00) → minimum 5,000.00."""
+    c = contract(share="0.5000")
+    set_revenue(c, OCT, "20000.00")
     make_warning(c.partner, month=OCT, level=1)
     record = {"contract": c, "month": OCT, "percent": M(percent), "cause": "upgraded_complaint",
               "decided_by": "gm_office", "decided_on": dt.date(2026, 11, 3), "decision_reference": "总办会〔2026〕12号"}
@@ -100,8 +102,39 @@ def test_extra_deduction_below_the_minimum_is_refused(percent, accepted, due):
     extra_deduction_record(**record)
     run(OCT)
     s = statement_of(c, OCT)
-    assert s.amount_due == M(due) and s.deductions == s.extra_deductions == M("3375.00") - M(due)
+    assert (s.payable, s.settled) == (M("10000.00"), M("7500.00"))
+    assert (s.extra_deductions, s.amount_due, s.carried_forward) == (M(deducted), M(due), M(carried))
     assert any(item["rule"] == "R-S-EXTRA" for item in s.items)
+    assert items_total(s) == s.amount_due
+
+
+def test_extra_deduction_decided_after_approval_is_booked_later_on_the_violation_month_r_s_extra(
+        staff_user, division_leader):
+    """R-S-EXTRA: a decision taken after the violation month's statement was approved is booked on the next open
+    statement, measured on the violation month's payable (October 10,000.00 → 5,000.00), not November's."""
+    from core.approval import approval_approve, approval_submit
+
+    c = contract(share="0.5000")
+    set_revenue(c, OCT, "20000.00")
+    set_revenue(c, NOV, "4000.00")
+    make_warning(c.partner, month=OCT, level=1)
+    run(OCT)
+    october = statement_of(c, OCT)
+    approval_submit(obj=october, actor=staff_user)
+    approval_approve(obj=october, actor=division_leader)
+
+    deduction = extra_deduction_record(
+        contract=c, month=OCT, percent=M("50"), cause="media_complaint", decided_by="topic_meeting",
+        decided_on=dt.date(2026, 11, 20), decision_reference="专题会纪要 9 号")
+    assert (deduction.month, deduction.booked_month) == (OCT, NOV)
+    run(OCT)  # the approved October statement is unchanged: the run is not refused
+    assert statement_of(c, OCT).extra_deductions == M("0.00")
+    run(NOV)
+    s = statement_of(c, NOV)
+    assert (s.payable, s.extra_deductions, s.amount_due, s.carried_forward) == (
+        M("2000.00"), M("5000.00"), M("0.00"), M("-3000.00"))
+    line = next(item for item in s.items if item["rule"] == "R-S-EXTRA")
+    assert "2026-10" in line["detail"] and "10000.00" in line["detail"]
     assert items_total(s) == s.amount_due
 
 
