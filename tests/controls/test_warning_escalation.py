@@ -56,17 +56,26 @@ def test_nth_warning_in_month_escalates(nth, expected):
     assert [ControlEvent.objects.get(pk=e.pk).warnings_after for e in events] == list(range(1, nth + 1))
 
 
-def test_fifth_warning_suspends_all_the_partners_business(staff_user, department_head):
-    """R-C-WARN-ESC: the 5th warning registers a restriction on all sales cooperation (every business)."""
+def test_fifth_warning_suspends_promotion_of_all_the_partners_business_r_c_warn_esc(staff_user, department_head):
+    """R-C-WARN-ESC: the 5th warning (全业务暂停推广) suspends *promotion* of every business of the partner for
+    1 month — no block on codes, billing, new products, cooperation types or settlement follows from it."""
     partner = PartnerFactory()
     events = [warn(partner, D(2026, 10, day)) for day in range(1, 6)]
     for event in events:
         approve(ControlEvent.objects.get(pk=event.pk), submitter=staff_user, approver=department_head)
-    restriction = Restriction.objects.get(partner=partner, rule_id="R-C-WARN-ESC", action=RestrictedAction.SALES)
-    assert (restriction.cooperation_type, restriction.starts_on, restriction.ends_on) == (
-        "", D(2026, 10, 5), D(2026, 11, 5))
-    assert not action_allowed(partner=partner, action=RestrictedAction.PROMOTE, on=D(2026, 10, 20),
-                              cooperation_type=CooperationType.JOINT_MEMBERSHIP).allowed
+    restriction = Restriction.objects.get(partner=partner, rule_id="R-C-WARN-ESC", cooperation_type="")
+    assert (restriction.action, restriction.starts_on, restriction.ends_on) == (
+        RestrictedAction.PROMOTE, D(2026, 10, 5), D(2026, 11, 5))
+    assert not Restriction.objects.filter(partner=partner, action=RestrictedAction.SALES).exists()
+    for cooperation_type in CooperationType.values:
+        assert not action_allowed(partner=partner, action=RestrictedAction.PROMOTE, on=D(2026, 11, 4),
+                                  cooperation_type=cooperation_type).allowed
+        assert action_allowed(partner=partner, action=RestrictedAction.PROMOTE, on=D(2026, 11, 5),
+                              cooperation_type=cooperation_type).allowed
+    for action in (RestrictedAction.APPLY_CODES, RestrictedAction.PHONE_BILL_CHARGING, RestrictedAction.NEW_PRODUCTS,
+                   RestrictedAction.NEW_COOPERATION_TYPES, RestrictedAction.SETTLEMENT, RestrictedAction.SALES):
+        assert action_allowed(partner=partner, action=action, on=D(2026, 10, 20),
+                              cooperation_type=CooperationType.JOINT_MEMBERSHIP).allowed, action
 
 
 def test_warnings_count_per_business_and_per_calendar_month():
@@ -150,3 +159,16 @@ def test_caught_twice_registers_the_extension_on_approval(staff_user, department
     assert not action_allowed(on=D(2027, 2, 19), **ask).allowed
     assert action_allowed(on=D(2027, 2, 19), **ask).rule_ids == ["R-C-WARN-ESC"]
     assert action_allowed(on=D(2027, 2, 20), **ask).allowed
+
+
+def test_every_measure_on_the_business_of_appendices_1_to_4_is_a_promotion_suspension_r_c_warn_esc():
+    """Appendices 1–4 (R-C-PROV, R-C-SUPV-*, R-C-DIAL-REG, R-C-NOTICE, R-C-WARN-ESC): 暂停推广 / 关停…推广 — every
+    measure on the business registers a promotion restriction, whichever table row it comes from."""
+    from controls.rules import measure_actions
+    from scoring.selectors import rule_book_in_force
+
+    _, book = rule_book_in_force(on=D(2026, 10, 1))
+    actions = measure_actions(book)
+    assert actions == {K.SUBCHANNEL_SHUTDOWN: RestrictedAction.SUBCHANNEL_PROMOTE,
+                       K.BUSINESS_SUSPENSION: RestrictedAction.PROMOTE,
+                       K.ALL_BUSINESS_SUSPENSION: RestrictedAction.PROMOTE}

@@ -221,7 +221,7 @@ def test_held_settlement_is_released_when_the_sanction_lifts():
         ("settlement", "R-K-RANGE", "", True),
         ("all_cooperation", "R-K-LINKED", "", True),       # related-company sanction: all cooperation, all settlement
         ("settlement", "R-K-RANGE", CooperationType.JOINT_MEMBERSHIP, False),
-        ("sales", "R-C-WARN-ESC", "", False),              # suspending all business does not hold settlement
+        ("promote", "R-C-WARN-ESC", "", False),            # promotion of all business suspended: settlement paid
     ],
 )
 def test_which_restrictions_hold_settlement(action, rule_id, cooperation_type, held):
