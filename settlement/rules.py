@@ -143,15 +143,22 @@ def statement_base(inputs: StatementInputs, ids: RuleIds = RuleIds()) -> Stateme
 
 
 def apply_offset(source: Statement, target: Statement, *, source_label: str, target_label: str, detail: str,
-                 ids: RuleIds = RuleIds()) -> tuple[Statement, Statement, Decimal]:
-    """Move a negative balance of ``source`` onto the positive balance of ``target`` (by decision, R-S-NEG)."""
-    amount = min(-source.balance, target.balance) if source.balance < 0 < target.balance else ZERO
+                 ids: RuleIds = RuleIds(), rule: str = "") -> tuple[Statement, Statement, Decimal]:
+    """Move a negative balance of ``source`` onto ``target``'s unsettled payment (by decision).
+
+    The target's unsettled payment is its month's positive balance plus what it has held from earlier months: an
+    amount held under a suspension (R-S-HOLD, R-K-LINKED) is unsettled too. ``rule`` names the decision's rule
+    (R-S-NEG within one partner, R-K-LINKED onto a related company).
+    """
+    rule = rule or ids.neg
+    unsettled = target.balance + target.held_before
+    amount = min(-source.balance, unsettled) if source.balance < 0 < unsettled else ZERO
     if amount <= 0:
         return source, target, ZERO
     source = replace(source, balance=source.balance + amount, offsets=source.offsets + amount)
     target = replace(target, balance=target.balance - amount, offsets=target.offsets - amount)
-    source = source.with_item(ids.neg, amount, f"负结算由 {target_label} 冲抵（{detail}）")
-    target = target.with_item(ids.neg, -amount, f"冲抵 {source_label} 的负结算（{detail}）")
+    source = source.with_item(rule, amount, f"负结算由 {target_label} 冲抵（{detail}）")
+    target = target.with_item(rule, -amount, f"冲抵 {source_label} 的负结算（{detail}）")
     return source, target, amount
 
 

@@ -120,12 +120,28 @@ def extra_deduction_record(*, contract: Contract, month: dt.date, percent, cause
 @transaction.atomic
 def negative_offset_decide(*, from_contract: Contract, to_contract: Contract, month: dt.date,
                            decision_reference: str, reason: str = "", actor=None) -> NegativeOffsetDecision:
-    """By decision, offset a contract's negative balance against the same partner's other contract (R-S-NEG)."""
+    """By decision, offset a contract's negative balance against another contract's unsettled payment.
+
+    The same partner's other cooperation (R-S-NEG), or — for a terminated partner's unpaid penalties — a related
+    company's (same related-company group) unsettled payments (R-K-LINKED).
+    """
     month = _first_of_month(month)
     if from_contract.pk == to_contract.pk:
         raise ValidationError({"to_contract": "须为另一份合同"})
+    rule_id = "R-S-NEG"
     if from_contract.partner_id != to_contract.partner_id:
-        raise ValidationError({"to_contract": "只能冲抵同一合作方的其他合作"})
+        source, target = from_contract.partner, to_contract.partner
+        try:
+            _, book = rule_book_in_force(on=month)
+        except NoRuleSetInForce as exc:
+            raise ValidationError({"month": str(exc)})
+        rule_id = book.rule_id("credit_linked_sanctions")
+        if source.status != PartnerStatus.TERMINATED:
+            raise ValidationError({"to_contract": f"{rule_id}：只有已终止合作的合作方的未付款项可从关联公司未结算款中"
+                                                  f"扣除；{source.code} 未终止，只能冲抵同一合作方的其他合作"})
+        if not source.related_group_id or source.related_group_id != target.related_group_id:
+            raise ValidationError({"to_contract": f"{rule_id}：{target.code} 不是 {source.code} 的关联公司"
+                                                  f"（须属同一关联公司组）"})
     if not decision_reference.strip():
         raise ValidationError({"decision_reference": "须填写决定文号/纪要"})
     _require_open(from_contract.pk, month)
@@ -135,7 +151,7 @@ def negative_offset_decide(*, from_contract: Contract, to_contract: Contract, mo
         defaults={"decision_reference": decision_reference, "reason": reason,
                   "created_by": actor if getattr(actor, "pk", None) else None},
     )
-    audit_record(obj=decision, action="negative_offset_decide", actor=actor, rule_id="R-S-NEG", reason=reason)
+    audit_record(obj=decision, action="negative_offset_decide", actor=actor, rule_id=rule_id, reason=reason)
     return decision
 
 
@@ -312,9 +328,11 @@ def settlement_compute(*, month: dt.date, progress: JobProgress | None = None):
     by_id = {c.id: c for c in contracts}
     for decision in decisions:
         source_id, target_id = decision["from_contract_id"], decision["to_contract_id"]
+        linked = by_id[source_id].partner_id != by_id[target_id].partner_id
         source, target, _ = apply_offset(
             bases[source_id], bases[target_id], source_label=str(by_id[source_id]), target_label=str(by_id[target_id]),
             detail=decision["decision_reference"], ids=ids,
+            rule=book.rule_id("credit_linked_sanctions") if linked else ids.neg,
         )
         bases[source_id], bases[target_id] = source, target
 

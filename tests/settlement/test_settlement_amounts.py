@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from partners.choices import CooperationType, PartnerStatus
 from settlement.models import ExtraDeduction, SettlementStatement
 from settlement.services import extra_deduction_record, negative_offset_decide, write_down_record
-from tests.factories import ContractFactory, PartnerFactory
+from tests.factories import ContractFactory, PartnerFactory, RelatedGroupFactory
 from tests.scoring.factories import make_warning
 
 from .factories import DEC, NOV, OCT, restrict_settlement, run, set_revenue, statement_of
@@ -192,6 +192,52 @@ def test_offset_only_between_the_same_partners_contracts():
     with pytest.raises(ValidationError) as error:
         negative_offset_decide(from_contract=contract(), to_contract=contract(), month=NOV, decision_reference="x")
     assert "to_contract" in error.value.message_dict
+
+
+def _terminated_with_unpaid_penalty(group):
+    """A terminated partner whose October left -1,500.00 unpaid (write-down beyond the month's payable)."""
+    partner = PartnerFactory(related_group=group)
+    own = contract(share="0.5000", partner=partner)
+    set_revenue(own, OCT, "1000.00")
+    write_down_record(contract=own, month=OCT, amount=M("2000.00"), reference="HX-9", reason="违约金未付")
+    run(OCT)
+    partner.status = PartnerStatus.TERMINATED
+    partner.save()
+    return own
+
+
+def test_unpaid_penalty_deducted_from_a_related_companys_held_payments_by_decision_r_k_linked():
+    """R-K-LINKED: a terminated partner's unpaid amount may be deducted from its related companies' unsettled
+    payments (若其违约金未足额支付的，可扣除其关联公司未结算款补足), by a recorded decision."""
+    group = RelatedGroupFactory()
+    own = _terminated_with_unpaid_penalty(group)
+    related = contract(share="0.5000", partner=PartnerFactory(related_group=group))
+    restrict_settlement(related.partner, dt.date(2026, 10, 31), None, action="all_cooperation", rule_id="R-K-LINKED")
+    set_revenue(related, NOV, "4000.00")
+    negative_offset_decide(from_contract=own, to_contract=related, month=NOV, decision_reference="总办会〔2026〕15号")
+    run(NOV)
+    s, r = statement_of(own, NOV), statement_of(related, NOV)
+    assert (s.brought_forward, s.offsets, s.carried_forward, s.amount_due) == (
+        M("-1500.00"), M("1500.00"), M("0.00"), M("0.00"))
+    assert (r.payable, r.offsets, r.on_hold, r.held_balance, r.amount_due) == (
+        M("2000.00"), M("-1500.00"), True, M("500.00"), M("0.00"))
+    assert [i["rule"] for i in s.items if i["points"] == "1500.00"] == ["R-K-LINKED"]
+    assert items_total(s) == s.amount_due and items_total(r) == r.amount_due
+
+
+@pytest.mark.parametrize("why", ["not_terminated", "not_related"])
+def test_offset_across_partners_only_for_a_terminated_partner_onto_its_related_companies_r_k_linked(why):
+    group = RelatedGroupFactory()
+    own = _terminated_with_unpaid_penalty(group)
+    if why == "not_terminated":
+        own.partner.status = PartnerStatus.ACTIVE
+        own.partner.save()
+        target = contract(partner=PartnerFactory(related_group=group))
+    else:
+        target = contract(partner=PartnerFactory(related_group=RelatedGroupFactory()))
+    with pytest.raises(ValidationError) as error:
+        negative_offset_decide(from_contract=own, to_contract=target, month=NOV, decision_reference="纪要")
+    assert "R-K-LINKED" in error.value.message_dict["to_contract"][0]
 
 
 # (month, revenue, held?, amount due, released, held balance) with a credit sanction from 10-15 until 12-01
