@@ -197,10 +197,11 @@ def settlement_statement_approved(*, statement: SettlementStatement, actor) -> N
 
 
 def _rule_ids(book) -> RuleIds:
+    """Rule ids of the statement lines. Holds have no parameter of their own: which grades suspend settlement is
+    the credit grade table (``credit_grade_sanctions``, ``suspend_settlement``), whose restrictions hold it."""
     return RuleIds(
         warn=book.rule_id("settlement_payout_from_warning"), extra=book.rule_id("extra_deduction_min_percent"),
-        neg=book.rule_id("negative_settlement_carry_forward"), hold=book.rule_id("settlement_hold_grades"),
-        exit=book.rule_id("reentry_ban"),
+        neg=book.rule_id("negative_settlement_carry_forward"), exit=book.rule_id("reentry_ban"),
     )
 
 
