@@ -175,8 +175,10 @@ def _revenue_item(book: RuleBook, *, partner: Partner, cooperation_type: str, ki
     )
 
 
-def contract_contributions(contract: Contract) -> Decimal:
-    """Purchases of Migu products/services plus Migu ads placed within the contract period (R-B-MORE)."""
+def contract_contributions(contract: Contract, *, categories: list[str]) -> Decimal:
+    """Resource contribution within the contract period (R-B-MORE): purchases of Migu products/services of the
+    purchasable ``categories`` (R-K-PRODUCTS) plus Migu ads placed or sold as agent (投放（代理）: ``ads_placed`` and
+    ``ad_sales``), tax included."""
     months = MonthlyContribution.objects.filter(
         partner_id=contract.partner_id,
         cooperation_type=contract.cooperation_type,
@@ -185,11 +187,13 @@ def contract_contributions(contract: Contract) -> Decimal:
     if contract.end_date:
         months = months.filter(month__lte=contract.end_date)
     money_field = DecimalField(max_digits=18, decimal_places=2)
+    zero = Value(Decimal("0"), output_field=money_field)
     total = months.aggregate(
-        total=Coalesce(Sum(F("product_purchases") + F("ads_placed"), output_field=money_field),
-                       Value(Decimal("0")), output_field=money_field)
-    )["total"]
-    return Decimal(total)
+        purchases=Coalesce(Sum("product_purchases", filter=Q(product_category__in=categories),
+                               output_field=money_field), zero, output_field=money_field),
+        ads=Coalesce(Sum(F("ads_placed") + F("ad_sales"), output_field=money_field), zero, output_field=money_field),
+    )
+    return Decimal(total["purchases"]) + Decimal(total["ads"])
 
 
 def _contribution_item(book: RuleBook, *, contract: Contract, exclude_pk: int | None) -> dict[str, Any]:
@@ -199,7 +203,7 @@ def _contribution_item(book: RuleBook, *, contract: Contract, exclude_pk: int | 
     ).count()
     end = f"{contract.end_date:%Y-%m-%d}" if contract.end_date else "至今"
     return rules.evaluate_more_contribution(
-        total=contract_contributions(contract),
+        total=contract_contributions(contract, categories=book.items("credit_product_categories")),
         per_code=book.number("code_more_contribution_per_code"),
         used=granted + pending,
         period=f"{contract.start_date:%Y-%m-%d}–{end}",

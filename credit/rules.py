@@ -49,7 +49,9 @@ class PartnerMonthFacts:
     tickets: int = 0
     late_tickets: int = 0
     revenue: Decimal = ZERO
+    #: purchases of the rule set's purchasable categories only (R-K-PRODUCTS)
     product_purchases: Decimal = ZERO
+    #: Migu ads placed plus Migu ads sold as agent (投放（代理）)
     ads_placed: Decimal = ZERO
     importance_categories: tuple[str, ...] = ()
     manual_scores: Mapping[str, Decimal] = field(default_factory=dict)
@@ -126,7 +128,7 @@ def evaluate_strategic(facts: PartnerMonthFacts, book: RuleBook, row: Mapping[st
 
     threshold = book.number("credit_operational_importance_threshold")
     lines = [("分成前收入", facts.revenue), ("采购咪咕产品/服务", facts.product_purchases),
-             ("投放咪咕广告", facts.ads_placed)]
+             ("投放（代理）咪咕广告", facts.ads_placed)]
     qualifying = [(label, amount) for label, amount in lines if amount >= threshold]
     operational = book.number("credit_operational_importance_points") if qualifying else ZERO
 

@@ -14,7 +14,7 @@ from enforcement.selectors import restrictions_in_force_by_partner, verdict_from
 from partners.choices import CooperationType
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 from scoring.selectors import notification_counts_for_month as scoring_notification_counts_for_month
-from scoring.selectors import rule_book_for
+from scoring.selectors import rule_book_for, rule_book_in_force
 
 from .choices import SanctionStatus
 from .models import CompanyImportanceEvidence, CreditSanction, MajorViolation, ManualItemScore, MonthlyCreditScore
@@ -63,11 +63,16 @@ def credit_facts_for_month(*, month: dt.date) -> dict[int, PartnerMonthFacts]:
         .values("partner_id")
         .annotate(total=Sum(F("phone_bill") + F("third_party") + F("cash")))
     }
+    # R-K-PRODUCTS: only purchases of the rule set's purchasable categories count; R-K-STRATEGIC: Migu ads placed
+    # or sold as agent (投放（代理）) are one line
+    _, book = rule_book_in_force(on=month)
+    categories = book.items("credit_product_categories")
     contributions = {
         row["partner_id"]: (row["purchases"] or Decimal("0"), row["ads"] or Decimal("0"))
         for row in MonthlyContribution.objects.filter(month=month)
         .values("partner_id")
-        .annotate(purchases=Sum("product_purchases"), ads=Sum("ads_placed"))
+        .annotate(purchases=Sum("product_purchases", filter=Q(product_category__in=categories)),
+                  ads=Sum(F("ads_placed") + F("ad_sales")))
     }
     importance: dict[int, list[str]] = defaultdict(list)
     for partner_id, category in company_importance_in_force(month=month).values_list("partner_id", "category"):

@@ -130,7 +130,7 @@ class MonthlyRevenueAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 class MonthlyContributionAdmin(ImportLinkMixin, SimpleHistoryAdmin):
     import_kind = ImportKind.CONTRIBUTIONS
     list_display = ["partner", "cooperation_type", "month", "marketing_resources", "cash_contribution", "ad_sales",
-                    "active_users", "product_purchases", "ads_placed"]
+                    "active_users", "product_purchases", "product_category", "ads_placed"]
     list_filter = ["cooperation_type", "month", "marketing_resources"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner"]

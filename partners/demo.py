@@ -112,6 +112,7 @@ def demo_seed(*, partner_count: int = 50, months: int = 4, today: dt.date | None
                     and rng.random() < 0.2 else Decimal("0"),
                     active_users=rng.choice([0, 0, 50_000, 120_000, 450_000, 1_100_000]),
                     product_purchases=_money(rng, 0, 400_000) if rng.random() < 0.3 else Decimal("0"),
+                    product_category="own_membership",
                     ads_placed=_money(rng, 0, 100_000) if rng.random() < 0.2 else Decimal("0"),
                 )
             )

@@ -265,7 +265,11 @@ class MonthlyRevenue(models.Model):
 
 
 class MonthlyContribution(models.Model):
-    """A month's overall contribution (综合贡献) for the bonus lines of R-M-BONUS and R-K-STRATEGIC."""
+    """A month's overall contribution (综合贡献) for the bonus lines of R-M-BONUS and R-K-STRATEGIC.
+
+    Purchases count only when ``product_category`` is one of the rule set's purchasable categories (R-K-PRODUCTS);
+    Migu ads count whether placed (``ads_placed``) or sold as agent (``ad_sales``): 投放（代理）.
+    """
 
     partner = models.ForeignKey(
         Partner, verbose_name=_("合作方"), on_delete=models.PROTECT, related_name="contributions"
@@ -281,6 +285,10 @@ class MonthlyContribution(models.Model):
     active_users = models.PositiveIntegerField(_("带来客户端活跃用户数"), default=0)
     product_purchases = models.DecimalField(
         _("采购咪咕产品/服务（元）"), validators=NON_NEGATIVE, default=Decimal("0"), **MONEY
+    )
+    product_category = models.CharField(
+        _("采购产品类别"), max_length=40, blank=True,
+        help_text=_("规则集 credit_product_categories 中的类别（R-K-PRODUCTS）；不在其中的采购不计入。"),
     )
     ads_placed = models.DecimalField(_("投放咪咕广告（元）"), validators=NON_NEGATIVE, default=Decimal("0"), **MONEY)
     history = HistoricalRecords()

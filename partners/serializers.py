@@ -67,4 +67,4 @@ class MonthlyContributionSerializer(serializers.ModelSerializer):
         model = MonthlyContribution
         fields = ["id", "partner", "cooperation_type", "month", "marketing_resources",
                   "marketing_includes_client_promotion", "cash_contribution", "ad_sales", "active_users",
-                  "product_purchases", "ads_placed"]
+                  "product_purchases", "product_category", "ads_placed"]

@@ -90,3 +90,4 @@ class MonthlyContributionFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     cooperation_type = CooperationType.SALES_CHANNEL
     month = dt.date(2026, 10, 1)
+    product_category = "digital_album"  # R-K-PRODUCTS: a purchasable category of the default rule set

@@ -63,11 +63,32 @@ def _contract_dates(values: dict[str, Any], ctx: ImportContext) -> list[tuple[st
     return []
 
 
-def _contribution_marketing(values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+def _purchasable_categories(ctx: ImportContext, month) -> tuple[str, list[str]]:
+    """(rule id, categories) of R-K-PRODUCTS in the rule set in force for the month (oldest set before it)."""
+    from scoring.selectors import rule_book_in_force_or_oldest
+
+    def load():
+        _, book = rule_book_in_force_or_oldest(on=month)
+        return book.rule_id("credit_product_categories"), book.items("credit_product_categories")
+
+    return ctx.table(f"product_categories:{month:%Y-%m}", load)
+
+
+def _contribution_checks(values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+    errors = []
     # R-M-NODOUBLE speaks of client promotion *within* the marketing resources provided.
     if values.get("marketing_includes_client_promotion") and values.get("marketing_resources") is False:
-        return [("marketing_includes_client_promotion", "marketing_resources 为 false 时不能为 true（R-M-NODOUBLE）")]
-    return []
+        errors.append(("marketing_includes_client_promotion",
+                       "marketing_resources 为 false 时不能为 true（R-M-NODOUBLE）"))
+    # R-K-PRODUCTS: a purchase names its product category, one of the rule set's purchasable categories
+    category = values.get("product_category") or ""
+    if (values.get("product_purchases") or ZERO) > 0 or category:
+        rule_id, categories = _purchasable_categories(ctx, values["month"])
+        if category not in categories:
+            got = f"“{category}”" if category else "空"
+            errors.append(("product_category", f"{rule_id}：采购须填写可采购的咪咕产品/服务类别 "
+                                               f"{', '.join(categories)} 之一，得到{got}"))
+    return errors
 
 
 ZERO = Decimal("0.00")
@@ -163,11 +184,12 @@ SPECS: dict[str, ImportSpec] = {
                 Column("ad_sales", Money(), default=ZERO),
                 Column("active_users", Count(), default=0),
                 Column("product_purchases", Money(), default=ZERO),
+                Column("product_category", Code(40), default=""),
                 Column("ads_placed", Money(), default=ZERO),
             ),
             natural_key=("partner_code", "cooperation_type", "month"),
             writer=writers.BulkWriter,
-            row_check=_contribution_marketing,
+            row_check=_contribution_checks,
         ),
     ]
 }

@@ -161,6 +161,31 @@ def test_additional_code_by_resource_contribution(purchases, ads, granted, eligi
     assert application.grant_basis == (GrantBasis.MORE_CONTRIBUTION if eligible else GrantBasis.NONE)
 
 
+@pytest.mark.parametrize(
+    ("contribution", "eligible"),
+    [({"ad_sales": Decimal("300000.00")}, True),                                    # sold as agent: 投放（代理）
+     ({"ad_sales": Decimal("299999.99")}, False),
+     ({"ad_sales": Decimal("150000.00"), "ads_placed": Decimal("150000.00")}, True),
+     ({"product_purchases": Decimal("300000.00"), "product_category": "music_card"}, True),
+     ({"product_purchases": Decimal("300000.00"), "product_category": "game_coins"}, False),  # not appendix 7
+     ({"product_purchases": Decimal("300000.00"), "product_category": ""}, False)],
+    ids=["ad-sales-30万", "ad-sales-29.99万", "placed+sold", "card-purchase", "unlisted-category", "no-category"],
+)
+def test_ads_sold_as_agent_and_listed_purchases_count_r_b_more(contribution, eligible, staff_user):
+    """R-B-MORE: 购买了咪咕音乐产品/服务（见附录 7）或投放（代理）了咪咕音乐广告 — ads placed and ads sold as agent
+    together, and purchases only of a purchasable category (R-K-PRODUCTS); 30万 → one extra code."""
+    contract = make_contract(SALES, ORDINARY, start_date=dt.date(2025, 1, 1))
+    _monthly_codes_with_users(contract, [0])
+    MonthlyContributionFactory(partner=contract.partner, cooperation_type=SALES, month=dt.date(2025, 3, 1),
+                               **contribution)
+    application = apply(contract, staff_user)
+    contribution_item = [i for i in item_for(application, "R-B-MORE") if "资源贡献" in i["detail"]][0]
+    assert contribution_item["passed"] is eligible
+    assert application.eligible is eligible
+    if eligible:
+        assert "剩余 1 个" in contribution_item["detail"]
+
+
 def test_contributions_outside_the_contract_period_do_not_count(staff_user):
     """R-B-MORE: only purchases/ads within the contract period count."""
     contract = make_contract(SALES, ORDINARY, start_date=dt.date(2025, 6, 1))

@@ -165,20 +165,40 @@ def test_revenue_update_is_detected_per_row(tmp_path, partner_a):
 def test_contributions_with_product_purchases_and_ads_placed(tmp_path, partner_a):
     content = (
         "partner_code,cooperation_type,month,marketing_resources,marketing_includes_client_promotion,"
-        "cash_contribution,ad_sales,active_users,product_purchases,ads_placed\n"
-        "PA,sales_channel,2026-10,是,是,80000,1000.5,100000,2000000,300000.25\n"
-        "PA,joint_membership,2026-10,,,,,,,\n"
+        "cash_contribution,ad_sales,active_users,product_purchases,product_category,ads_placed\n"
+        "PA,sales_channel,2026-10,是,是,80000,1000.5,100000,2000000,music_card,300000.25\n"
+        "PA,joint_membership,2026-10,,,,,,,,\n"
     )
     path = csv_file(tmp_path, content)
     assert counts(run("contributions", path)) == (2, 0, 0)
     full = MonthlyContribution.objects.get(cooperation_type="sales_channel")
     assert (full.marketing_resources, full.marketing_includes_client_promotion) == (True, True)
-    assert (full.cash_contribution, full.ad_sales, full.active_users, full.product_purchases, full.ads_placed) == (
-        Decimal("80000.00"), Decimal("1000.50"), 100000, Decimal("2000000.00"), Decimal("300000.25"))
+    assert (full.cash_contribution, full.ad_sales, full.active_users, full.product_purchases, full.product_category,
+            full.ads_placed) == (
+        Decimal("80000.00"), Decimal("1000.50"), 100000, Decimal("2000000.00"), "music_card", Decimal("300000.25"))
     blank = MonthlyContribution.objects.get(cooperation_type="joint_membership")
     assert (blank.marketing_resources, blank.cash_contribution, blank.active_users, blank.ads_placed) == (
         False, Decimal("0"), 0, Decimal("0"))
     assert counts(run("contributions", path)) == (0, 0, 2)
+
+
+@pytest.mark.parametrize(("amount", "category", "error"), [
+    ("5000", "", "row 2: product_category: R-K-PRODUCTS：采购须填写可采购的咪咕产品/服务类别"),
+    ("5000", "game_coins", "row 2: product_category: R-K-PRODUCTS：采购须填写可采购的咪咕产品/服务类别"),
+    ("", "game_coins", "row 2: product_category: R-K-PRODUCTS"),
+    ("5000", "merchandise", None),
+    ("0", "", None),
+])
+def test_a_purchase_names_a_purchasable_category_r_k_products(tmp_path, partner_a, amount, category, error):
+    """R-K-PRODUCTS: a purchase names its product category from the rule set's list (credit_product_categories)."""
+    content = ("partner_code,cooperation_type,month,product_purchases,product_category\n"
+               f"PA,sales_channel,2026-10,{amount},{category}\n")
+    result = run("contributions", csv_file(tmp_path, content))
+    if error is None:
+        assert result.ok and MonthlyContribution.objects.get().product_category == category
+        return
+    assert not result.ok and not MonthlyContribution.objects.exists()
+    assert any(line.startswith(error) for line in messages(result)), messages(result)
 
 
 def test_whitespace_bom_crlf_and_unknown_columns(tmp_path, partner_a):

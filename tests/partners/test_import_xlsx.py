@@ -62,8 +62,9 @@ def test_contracts_and_contributions_from_xlsx(tmp_path, partner_a):
     assert Contract.objects.get(cooperation_type="sales_channel").revenue_share == Decimal("0.4500")
     assert Contract.objects.get(cooperation_type="joint_membership").incubation is False
     contributions = [
-        ["partner_code", "cooperation_type", "month", "marketing_resources", "active_users", "product_purchases"],
-        ["PA", "sales_channel", dt.datetime(2026, 10, 1), 1, 100000, 5000],
+        ["partner_code", "cooperation_type", "month", "marketing_resources", "active_users", "product_purchases",
+         "product_category"],
+        ["PA", "sales_channel", dt.datetime(2026, 10, 1), 1, 100000, 5000, "digital_album"],
     ]
     assert run("contributions", xlsx_file(tmp_path, contributions, name="m.xlsx")).ok
     row = MonthlyContribution.objects.get()
