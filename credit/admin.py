@@ -299,7 +299,7 @@ class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "category", "channel"]
     search_fields = ["partner__code", "partner__name", "description", "evidence"]
     list_select_related = ["partner"]
-    autocomplete_fields = ["partner"]
+    autocomplete_fields = ["partner", "authorised_by_parent"]
     actions = ["approval_submit", "review_approve", "approval_return"]
     readonly_fields = ["channel", "filed_by", "status", "effective_from", "submitted_by", "approved_by",
                        "approved_at"]
@@ -322,11 +322,12 @@ class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
             return page
         for evidence in queryset:
             try:
-                company_importance_review(evidence=evidence, actor=request.user, minutes=minutes)
+                evidence = company_importance_review(evidence=evidence, actor=request.user, minutes=minutes)
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{evidence}: {_errors(exc)}", messages.ERROR)
             else:
-                self.message_user(request, _("%(e)s 已通过，次月起计入") % {"e": evidence})
+                self.message_user(request, _("%(e)s 已通过，自 %(m)s 的信用积分起计入") % {
+                    "e": evidence, "m": f"{evidence.effective_from:%Y-%m}"})
 
 
 class ManualItemScoreForm(forms.ModelForm):

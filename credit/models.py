@@ -8,6 +8,7 @@ row per sanction with the due date of R-K-DEADLINE; applying one registers its `
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -209,8 +210,10 @@ class MajorViolation(Approvable):
 class CompanyImportanceEvidence(Approvable):
     """Evidence for the company-importance sub-item of R-K-STRATEGIC, filed by the partner or staff.
 
-    The expansion centre reviews it (minutes recorded); approval makes it count from the first day of the
-    month after approval, never retroactively (``effective_from``).
+    The expansion centre reviews it (minutes recorded); approved, it counts in the latest month whose credit score
+    has not yet been issued (在最近月份的信用积分中生效), never in months already issued (``effective_from``).
+    A qualifying parent company without cooperation of its own may authorise exactly one controlled subsidiary
+    (独家授权其一家控股子公司): ``authorised_by_parent`` is that parent's partner record.
     """
 
     approver_role = ApproverRole.DEPARTMENT_HEAD
@@ -225,9 +228,11 @@ class CompanyImportanceEvidence(Approvable):
     description = models.TextField(_("说明"))
     evidence = models.TextField(_("证明材料"), help_text=_("协议、上市公告、批文等材料的名称与编号。"))
     evidence_url = models.URLField(_("材料链接"), blank=True)
-    authorised_by_parent = models.CharField(
-        _("授权母公司"), max_length=200, blank=True,
-        help_text=_("母公司符合条件但自身无合作时，授权一家控股子公司享有（填写母公司名称）。"),
+    authorised_by_parent = models.ForeignKey(
+        "partners.Partner", verbose_name=_("授权母公司"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="authorised_importance",
+        help_text=_("母公司符合条件但自身未开展数字产品销售渠道/联合会员合作时，可独家授权一家控股子公司享有"
+                    "（选择母公司的合作方记录）。"),
     )
     channel = models.CharField(_("提交方式"), max_length=16, choices=EvidenceChannel.choices)
     filed_by = models.ForeignKey(
@@ -237,7 +242,8 @@ class CompanyImportanceEvidence(Approvable):
     filed_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     review_minutes = models.TextField(_("评审会议纪要"), blank=True)
     effective_from = models.DateField(
-        _("生效月份"), null=True, blank=True, help_text=_("审批通过次月第一天起计入（不追溯）。")
+        _("生效月份"), null=True, blank=True,
+        help_text=_("审批通过时尚未出具信用积分的最近月份起计入；已出具积分的月份不追溯。"),
     )
     valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("空 = 长期有效。"))
     history = HistoricalRecords()
@@ -251,10 +257,22 @@ class CompanyImportanceEvidence(Approvable):
     def __str__(self) -> str:
         return f"{self.partner.code} {self.category}"
 
+    def clean(self) -> None:
+        from .services import company_importance_authorisation_problems
+
+        problems = company_importance_authorisation_problems(evidence=self)
+        if problems:
+            raise ValidationError({"authorised_by_parent": problems})
+
     def approval_problems(self, *, action: str) -> list[str]:
-        if action == "approve" and not self.review_minutes.strip():
-            return [str(_("拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。"))]
-        return []
+        if action != "approve":
+            return []
+        from .services import company_importance_authorisation_problems
+
+        problems = company_importance_authorisation_problems(evidence=self)
+        if not self.review_minutes.strip():
+            problems.insert(0, str(_("拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。")))
+        return problems
 
     def on_approved(self, *, actor) -> None:
         from .services import company_importance_on_approved

@@ -108,6 +108,10 @@ class CompanyImportanceSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Partner.objects.all(), required=False,
         help_text="运营人员提交时必填；合作方提交时为调用方自身（忽略此字段）。",
     )
+    authorised_by_parent = serializers.SlugRelatedField(
+        slug_field="code", queryset=Partner.objects.all(), required=False, allow_null=True,
+        help_text="独家授权的母公司（合作方编码，R-K-STRATEGIC）；母公司自身未开展销售渠道/联合会员合作。",
+    )
 
     class Meta:
         model = CompanyImportanceEvidence

@@ -509,10 +509,46 @@ def importance_categories(*, on: dt.date) -> dict[str, str]:
     return {row["category"]: row["name"] for row in book.rows("credit_company_importance")}
 
 
+def company_importance_authorisation_problems(*, evidence: CompanyImportanceEvidence,
+                                               on: dt.date | None = None) -> list[str]:
+    """Why a parent's authorisation of ``evidence.partner`` is refused (R-K-STRATEGIC), empty when it stands.
+
+    The parent is a partner record; it may not cooperate itself (the rule set's cooperation types, contracts in force
+    on ``on``), and authorises at most ``credit_parent_max_authorised_subsidiaries`` (独家: one) subsidiary —
+    counting the other subsidiaries whose authorisation by it is approved and still valid.
+    """
+    parent_id = evidence.authorised_by_parent_id
+    if parent_id is None:
+        return []
+    on = on or timezone.localdate()
+    _, book = rule_book_in_force(on=on)
+    rule_id = book.rule_id("credit_parent_max_authorised_subsidiaries")
+    if parent_id == evidence.partner_id:
+        return [f"{rule_id}：授权母公司不能是合作方自身"]
+    problems = []
+    parent = Partner.objects.get(pk=parent_id)
+    own_types = book.items("credit_parent_own_cooperation_types")
+    own = (Contract.objects.filter(partner_id=parent_id, cooperation_type__in=own_types, start_date__lte=on)
+           .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).order_by("start_date").first())
+    if own is not None:
+        problems.append(f"{rule_id}：母公司 {parent.code} 自身与咪咕音乐开展{own.get_cooperation_type_display()}合作"
+                        f"（{own.start_date:%Y-%m-%d} 起），不能授权子公司获得公司重要性加分")
+    authorised = (CompanyImportanceEvidence.objects.filter(authorised_by_parent_id=parent_id,
+                                                          status=ApprovalStatus.APPROVED)
+                  .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+                  .exclude(partner_id=evidence.partner_id).exclude(pk=evidence.pk)
+                  .values_list("partner__code", flat=True).distinct())
+    limit = book.integer("credit_parent_max_authorised_subsidiaries")
+    if len(authorised) >= limit:
+        problems.append(f"{rule_id}：母公司 {parent.code} 已独家授权 {'、'.join(sorted(authorised))}，"
+                        f"只能授权 {limit} 家控股子公司")
+    return problems
+
+
 @transaction.atomic
 def company_importance_file(
     *, partner: Partner, category: str, description: str, evidence: str, channel: str, actor=None,
-    evidence_url: str = "", authorised_by_parent: str = "", valid_until: dt.date | None = None,
+    evidence_url: str = "", authorised_by_parent: Partner | None = None, valid_until: dt.date | None = None,
 ) -> CompanyImportanceEvidence:
     categories = importance_categories(on=timezone.localdate())
     if category not in categories:
@@ -531,10 +567,27 @@ def company_importance_file(
     return record
 
 
+def company_importance_effective_month(*, partner_id: int, approved_on: dt.date) -> dt.date:
+    """The latest month whose credit score is not yet issued when the evidence is approved (R-K-STRATEGIC:
+    在最近月份的信用积分中生效，不追溯之前已出具积分的月份).
+
+    A month's score is computed after the month ends, so the month of approval is the latest month and normally
+    not issued: approved on 2026-10-20, the evidence counts in October's score (computed in November). It never
+    counts in a month whose score was already issued (approved) for the partner; such months are skipped.
+    """
+    month = approved_on.replace(day=1)
+    issued = set(MonthlyCreditScore.objects.filter(partner_id=partner_id, month__gte=month,
+                                                   status=ApprovalStatus.APPROVED).values_list("month", flat=True))
+    while month in issued:
+        month = add_months(month, 1)
+    return month
+
+
 def company_importance_on_approved(*, evidence: CompanyImportanceEvidence, actor) -> None:
-    """Counts from the first day of the month after approval, never retroactively (minutes: approval_problems)."""
+    """Counts from the latest month not yet issued, never retroactively (minutes: approval_problems)."""
     approved_on = timezone.localdate(evidence.approved_at) if evidence.approved_at else timezone.localdate()
-    evidence.effective_from = add_months(approved_on.replace(day=1), 1)
+    evidence.effective_from = company_importance_effective_month(partner_id=evidence.partner_id,
+                                                                 approved_on=approved_on)
     if evidence.category not in importance_categories(on=evidence.effective_from):
         raise ValidationError({"category": f"类别 '{evidence.category}' 不在生效月份的规则集中"})
     evidence.save(update_fields=["effective_from"])

@@ -1,5 +1,6 @@
 """Company-importance evidence: filed by the partner (API) or staff, reviewed with minutes by the expansion centre,
-counted from the month after approval, never retroactively (R-K-STRATEGIC)."""
+counted in the latest month whose credit score is not yet issued, never in issued months; a parent without
+cooperation of its own authorises exactly one subsidiary (R-K-STRATEGIC)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.approval import approval_submit
 from core.choices import ApprovalStatus
+from core.months import add_months
 from credit.choices import EvidenceChannel
 from credit.models import CompanyImportanceEvidence, MonthlyCreditScore
-from credit.services import company_importance_review, credit_scoring_run
-from tests.factories import ContractFactory
+from credit.services import company_importance_file, company_importance_review, credit_scoring_run
+from partners.choices import CooperationType
+from tests.factories import ContractFactory, PartnerFactory
 
 from .factories import CompanyImportanceEvidenceFactory
 
@@ -71,32 +74,124 @@ def test_plain_approval_without_minutes_is_refused_r_k_strategic(staff_user, dep
         approval_approve(obj=evidence, actor=department_head)
 
 
-@pytest.mark.parametrize(
-    ("approved_on", "first_month"),
-    [(dt.date(2026, 10, 1), dt.date(2026, 11, 1)), (dt.date(2026, 10, 31), dt.date(2026, 11, 1)),
-     (dt.date(2026, 12, 15), dt.date(2027, 1, 1))],
-)
-def test_counts_from_the_month_after_approval_never_retroactively_r_k_strategic(
-    staff_user, department_head, monkeypatch, approved_on, first_month
-):
+def _approve_on(evidence, approved_on, *, staff_user, department_head, monkeypatch):
     from django.utils import timezone
 
-    evidence = CompanyImportanceEvidenceFactory()
-    ContractFactory(partner=evidence.partner, start_date=dt.date(2024, 1, 1))
     evidence = approval_submit(obj=evidence, actor=staff_user)
     moment = timezone.make_aware(dt.datetime.combine(approved_on, dt.time(23, 30)))
     with monkeypatch.context() as patch:
         patch.setattr(timezone, "now", lambda: moment)
         company_importance_review(evidence=evidence, actor=department_head, minutes="拓展中心2026第9次评审会")
     evidence.refresh_from_db()
+    return evidence
+
+
+def _strategic_points(partner, month):
+    row = MonthlyCreditScore.objects.get(partner=partner, month=month)
+    return next(i for i in row.items if i["item"] == "strategic")["points"]
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "issued", "first_month"),
+    [(dt.date(2026, 10, 20), [dt.date(2026, 9, 1)], dt.date(2026, 10, 1)),   # counts in October's score
+     (dt.date(2026, 10, 1), [], dt.date(2026, 10, 1)),
+     (dt.date(2026, 10, 31), [dt.date(2026, 9, 1)], dt.date(2026, 10, 1)),
+     (dt.date(2026, 12, 15), [], dt.date(2026, 12, 1)),
+     (dt.date(2026, 10, 20), [dt.date(2026, 10, 1)], dt.date(2026, 11, 1))],  # October already issued: skipped
+)
+def test_counts_in_the_latest_month_not_yet_issued_never_in_issued_months_r_k_strategic(
+    staff_user, department_head, division_leader, monkeypatch, approved_on, issued, first_month
+):
+    """R-K-STRATEGIC: 其重要性加分在最近月份的信用积分中生效，不追溯之前已出具积分的月份 — evidence approved on
+    2026-10-20 counts in the October score computed in November, never in a month already issued."""
+    from core.approval import approval_approve
+
+    evidence = CompanyImportanceEvidenceFactory()
+    ContractFactory(partner=evidence.partner, start_date=dt.date(2024, 1, 1))
+    for month in issued:
+        credit_scoring_run(month=month)
+        score = approval_submit(obj=MonthlyCreditScore.objects.get(partner=evidence.partner, month=month),
+                                actor=staff_user)
+        approval_approve(obj=score, actor=division_leader)
+    evidence = _approve_on(evidence, approved_on, staff_user=staff_user, department_head=department_head,
+                           monkeypatch=monkeypatch)
     assert evidence.effective_from == first_month and evidence.review_minutes
 
-    approved_month = approved_on.replace(day=1)
-    credit_scoring_run(month=approved_month)
-    credit_scoring_run(month=first_month)
-    before = MonthlyCreditScore.objects.get(partner=evidence.partner, month=approved_month)
-    after = MonthlyCreditScore.objects.get(partner=evidence.partner, month=first_month)
-    strategic = {row.month: next(i for i in row.items if i["item"] == "strategic") for row in (before, after)}
-    assert strategic[approved_month]["points"] == 0
-    assert strategic[first_month]["points"] == 100 and "国家级" in strategic[first_month]["detail"]
-    assert after.monthly_score == Decimal("1000.00")
+    before = add_months(first_month, -1)
+    for month in (before, first_month):
+        if month not in issued:
+            credit_scoring_run(month=month)
+    assert _strategic_points(evidence.partner, before) == 0
+    assert _strategic_points(evidence.partner, first_month) == 100
+    assert MonthlyCreditScore.objects.get(partner=evidence.partner, month=first_month).monthly_score == Decimal(
+        "1000.00")
+
+
+# --- exclusive authorisation by a parent company (R-K-STRATEGIC) ---------------------------------------------------
+
+def test_parent_without_cooperation_authorises_one_subsidiary_r_k_strategic(staff_user, department_head,
+                                                                             monkeypatch):
+    """公司重要性: 未与咪咕音乐开展数字产品销售渠道/联合会员合作的公司，可独家授权其一家控股子公司获得此加分项."""
+    parent = PartnerFactory(code="PARENT")
+    first = CompanyImportanceEvidenceFactory(authorised_by_parent=parent)
+    ContractFactory(partner=first.partner, start_date=dt.date(2024, 1, 1))
+    first = _approve_on(first, dt.date(2026, 10, 20), staff_user=staff_user, department_head=department_head,
+                        monkeypatch=monkeypatch)
+    assert first.authorised_by_parent == parent and first.status == ApprovalStatus.APPROVED
+    credit_scoring_run(month=dt.date(2026, 10, 1))
+    assert _strategic_points(first.partner, dt.date(2026, 10, 1)) == 100
+
+    # the same subsidiary may file again (e.g. renewed evidence); a second subsidiary may not
+    company_importance_file(partner=first.partner, category="listed_or_central_soe", description="续期",
+                            evidence="公告", channel=EvidenceChannel.STAFF, authorised_by_parent=parent)
+    with pytest.raises(ValidationError) as error:
+        company_importance_file(partner=PartnerFactory(), category="listed_or_central_soe", description="第二家",
+                                evidence="公告", channel=EvidenceChannel.STAFF, authorised_by_parent=parent)
+    assert "R-K-STRATEGIC" in error.value.message_dict["authorised_by_parent"][0]
+    assert first.partner.code in error.value.message_dict["authorised_by_parent"][0]
+
+
+@pytest.mark.parametrize(("cooperation_type", "ended", "refused"), [
+    (CooperationType.SALES_CHANNEL, False, True),
+    (CooperationType.JOINT_MEMBERSHIP, False, True),
+    (CooperationType.SALES_CHANNEL, True, False),        # its own cooperation has ended
+])
+def test_parent_that_cooperates_itself_cannot_authorise_r_k_strategic(cooperation_type, ended, refused):
+    parent = PartnerFactory()
+    ContractFactory(partner=parent, cooperation_type=cooperation_type, start_date=dt.date(2024, 1, 1),
+                    end_date=dt.date(2025, 12, 31) if ended else None)
+    file = {"partner": PartnerFactory(), "category": "listed_or_central_soe", "description": "子公司",
+            "evidence": "公告", "channel": EvidenceChannel.STAFF, "authorised_by_parent": parent}
+    if not refused:
+        assert company_importance_file(**file).authorised_by_parent == parent
+        return
+    with pytest.raises(ValidationError) as error:
+        company_importance_file(**file)
+    assert "自身与咪咕音乐开展" in error.value.message_dict["authorised_by_parent"][0]
+    assert not CompanyImportanceEvidence.objects.exists()
+
+
+def test_second_authorisation_is_refused_at_approval_too_r_k_strategic(staff_user, department_head, monkeypatch):
+    """Two subsidiaries filed while neither was approved: the second approval is refused."""
+    from core.approval import ApprovalError
+
+    parent = PartnerFactory()
+    first = CompanyImportanceEvidenceFactory(authorised_by_parent=parent)
+    second = CompanyImportanceEvidenceFactory(authorised_by_parent=parent)
+    _approve_on(first, dt.date(2026, 10, 20), staff_user=staff_user, department_head=department_head,
+                monkeypatch=monkeypatch)
+    with pytest.raises(ApprovalError, match="独家授权"):
+        _approve_on(second, dt.date(2026, 10, 21), staff_user=staff_user, department_head=department_head,
+                    monkeypatch=monkeypatch)
+
+
+def test_api_names_the_parent_by_partner_code_r_k_strategic(staff_client, partner_a):
+    parent = PartnerFactory(code="PARENT")
+    response = staff_client.post(URL, {**PAYLOAD, "partner": partner_a.code, "authorised_by_parent": "PARENT"},
+                                 format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["authorised_by_parent"] == "PARENT"
+    assert CompanyImportanceEvidence.objects.get().authorised_by_parent == parent
+    response = staff_client.post(URL, {**PAYLOAD, "partner": partner_a.code, "authorised_by_parent": "NOBODY"},
+                                 format="json")
+    assert response.status_code == 400 and "authorised_by_parent" in response.json()
