@@ -43,14 +43,23 @@ def first_batch_limit(rows: Sequence[Mapping[str, Any]], *, cooperation_type: st
     return None
 
 
-def evaluate_first_batch(*, limit: int | None, used: int, partner_kind: str, kind_label: str,
-                         rule: str) -> dict[str, Any]:
-    """Within the first-batch limit when the codes already granted or pending leave room for this one."""
+def evaluate_first_batch(*, limit: int | None, used: int, allocated_before: int, partner_kind: str,
+                         kind_label: str, rule: str) -> dict[str, Any]:
+    """R-B-FIRST: the contract's first application (首次申请) within the first-batch limit.
+
+    ``allocated_before``: codes ever allocated under the contract in an earlier batch (held or recycled) — with
+    any, this is an additional application (R-B-MORE). ``used``: codes of this kind granted in this batch or
+    still pending under the contract.
+    """
+    if allocated_before:
+        return item(rule, False, f"该合同已分配过 {allocated_before} 个代码（含已回收），首批申请已完成："
+                                 f"按追加申请审核（R-B-MORE）")
     if limit is None:
         return item(rule, False, f"{partner_kind}：规则集未规定{kind_label}代码首批限额")
     passed = used < limit
     verdict = f"本次为第 {used + 1} 个，在首批限额内" if passed else "已用满首批限额，按追加申请审核（R-B-MORE）"
-    return item(rule, passed, f"{partner_kind}首批限额：{kind_label} {limit} 个；已分配或申请中 {used} 个；{verdict}")
+    return item(rule, passed, f"{partner_kind}首批限额：{kind_label} {limit} 个；本合同首批已分配或申请中 {used} 个；"
+                              f"{verdict}")
 
 
 # R-B-MORE ----------------------------------------------------------------------------------------------

@@ -253,12 +253,16 @@ def application_eligibility(
         book.rows("code_first_batch_limits"), cooperation_type=cooperation_type,
         partner_class=partner.partner_class, kind=kind,
     )
-    same_kind = Q(partner=partner, contract__cooperation_type=cooperation_type, kind=kind)
-    used = BusinessCode.objects.filter(same_kind).count() + _pending_applications(exclude_pk=exclude_pk).filter(
-        same_kind).count()
+    # R-B-FIRST: the first batch is the contract's first application (首次申请); once a code was ever allocated
+    # under the contract in an earlier batch, every application is an additional one, held or recycled
+    contract_codes = BusinessCode.objects.filter(contract=contract)
+    earlier = contract_codes.exclude(application__batch__month=batch_month).count()
+    same_kind = Q(contract=contract, kind=kind)
+    used = (contract_codes.filter(kind=kind, application__batch__month=batch_month).count()
+            + _pending_applications(exclude_pk=exclude_pk).filter(same_kind).count())
     first = rules.evaluate_first_batch(
-        limit=limit, used=used, partner_kind=_partner_kind_label(contract), kind_label=str(kind_label),
-        rule=book.rule_id("code_first_batch_limits"),
+        limit=limit, used=used, allocated_before=earlier, partner_kind=_partner_kind_label(contract),
+        kind_label=str(kind_label), rule=book.rule_id("code_first_batch_limits"),
     )
     result.items.append(first)
     basis = GrantBasis.NONE

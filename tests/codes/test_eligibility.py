@@ -12,7 +12,7 @@ from core.choices import ApprovalStatus
 from enforcement.choices import RestrictedAction
 from enforcement.services import restriction_create
 from partners.choices import CooperationType, PartnerClass
-from tests.factories import MonthlyContributionFactory
+from tests.factories import MonthlyContributionFactory, PartnerFactory
 
 from .conftest import APPLY_DAY, apply, item_for, make_contract
 from .factories import BusinessCodeFactory, CodeMonthlyStatFactory
@@ -42,20 +42,57 @@ STATS_MONTH = dt.date(2026, 9, 1)  # the month before the October batch (code_mo
         (SALES, CORE, CodeKind.PER_USE, 5, False),
     ],
 )
-def test_first_batch_limits_by_partner_kind(cooperation_type, partner_class, kind, already, first, staff_user):
-    """R-B-FIRST: ordinary joint member 1 monthly; core joint ≤3 monthly; other partners ≤1 monthly, ≤5 per-use."""
+def test_first_batch_limits_by_partner_kind_r_b_first(cooperation_type, partner_class, kind, already, first,
+                                                      staff_user):
+    """R-B-FIRST: within the contract's first application batch, ordinary joint member 1 monthly; core joint ≤3
+    monthly; other partners ≤1 monthly, ≤5 per-use (counting the batch's earlier applications of the kind)."""
     contract = make_contract(cooperation_type, partner_class)
     for _ in range(already):
-        BusinessCodeFactory(contract=contract, kind=kind, status=CodeStatus.RECYCLED)
+        apply(contract, staff_user, kind=kind)
     application = apply(contract, staff_user, kind=kind)
     [first_item] = item_for(application, "R-B-FIRST")
     assert first_item["passed"] is first
-    assert f"已分配或申请中 {already} 个" in first_item["detail"]
+    assert f"本合同首批已分配或申请中 {already} 个" in first_item["detail"]
     expected_type = ApplicationType.FIRST_BATCH if first else ApplicationType.ADDITIONAL
     assert application.application_type == expected_type
     assert application.eligible is first  # no revenue or contribution behind an additional one here
     if not first:
         assert {i["rule"] for i in application.eligibility} >= {"R-B-MORE"}
+
+
+@pytest.mark.parametrize("status", [CodeStatus.ACTIVE, CodeStatus.RECYCLED])
+def test_a_contract_that_holds_or_held_a_code_applies_under_r_b_more_r_b_first(status, staff_user):
+    """R-B-FIRST is the first application under a contract (首次申请), not a lifetime allowance: a sales-channel
+    partner holding (or having held) a per-use code since 2025 applies under R-B-MORE and needs the 1万-orders
+    average — 9,999 orders fail it, 10,000 pass."""
+    contract = make_contract(SALES, ORDINARY, start_date=dt.date(2025, 1, 1))
+    held = BusinessCodeFactory(contract=contract, kind=CodeKind.PER_USE, status=status,
+                               effective_date=dt.date(2025, 3, 1))
+    CodeMonthlyStatFactory(code=held, month=STATS_MONTH, orders=9999)
+    application = apply(contract, staff_user, kind=CodeKind.PER_USE)
+    [first_item] = item_for(application, "R-B-FIRST")
+    assert first_item["passed"] is False and "已分配过 1 个代码" in first_item["detail"]
+    assert application.application_type == ApplicationType.ADDITIONAL and not application.eligible
+    revenue = [i for i in item_for(application, "R-B-MORE") if "按次" in i["detail"] or "订购" in i["detail"]]
+    assert revenue and revenue[0]["passed"] is False
+
+    if status == CodeStatus.RECYCLED:
+        return  # a recycled code is no longer allocated: nothing to average
+    held.stats.filter(month=STATS_MONTH).update(orders=10000)
+    again = apply(contract, staff_user, kind=CodeKind.PER_USE)
+    assert again.application_type == ApplicationType.ADDITIONAL and again.eligible
+    assert again.grant_basis == GrantBasis.MORE_REVENUE
+
+
+def test_a_new_contract_has_its_own_first_batch_r_b_first(staff_user):
+    """首次申请 is per cooperation (contract): codes under the partner's other contract do not use it up."""
+    partner = PartnerFactory()
+    old = make_contract(SALES, ORDINARY, partner=partner, start_date=dt.date(2019, 1, 1),
+                        end_date=dt.date(2024, 12, 31))
+    BusinessCodeFactory(contract=old, kind=CodeKind.MONTHLY, status=CodeStatus.RECYCLED)
+    new = make_contract(JOINT, ORDINARY, partner=partner, start_date=dt.date(2025, 1, 1))
+    application = apply(new, staff_user)
+    assert application.application_type == ApplicationType.FIRST_BATCH and application.eligible
 
 
 def test_pending_applications_use_the_first_batch_allowance(staff_user):
