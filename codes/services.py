@@ -319,31 +319,31 @@ def application_decide(*, application: CodeApplication, actor, approve: bool, no
     return _pass_step(application, actor=actor, note=note)
 
 
-def application_grant_code(*, application: CodeApplication, actor) -> BusinessCode:
-    """Create the granted code (status applied) when the last step approves; called from ``on_approved``."""
-    value = application.requested_code or f"A{application.batch.month:%Y%m}{application.pk:05d}"
+def code_application_approved(*, obj: CodeApplication, actor) -> BusinessCode:
+    """Create the granted code (status applied) when the last step approves (the approval hook)."""
+    value = obj.requested_code or f"A{obj.batch.month:%Y%m}{obj.pk:05d}"
     if BusinessCode.objects.filter(code=value).exists():
         raise ValidationError({"requested_code": f"代码 {value} 已存在"})
     code = BusinessCode(
         code=value,
-        name=application.name,
-        kind=application.kind,
-        category=application.category,
-        owner_kind=application.owner_kind,
-        contract=application.contract,
-        partner=application.partner,
-        internal_unit=application.internal_unit,
-        cp=application.cp,
-        price=application.price,
-        grant_basis=application.grant_basis,
+        name=obj.name,
+        kind=obj.kind,
+        category=obj.category,
+        owner_kind=obj.owner_kind,
+        contract=obj.contract,
+        partner=obj.partner,
+        internal_unit=obj.internal_unit,
+        cp=obj.cp,
+        price=obj.price,
+        grant_basis=obj.grant_basis,
     )
     code.save()
-    application.granted_code = code
-    application.stage = ReviewStep.APPROVED
-    application.save(update_fields=["granted_code", "stage", "updated_at"])
-    audit_record(obj=code, action="code_grant", actor=actor, rule_id=application.approval_rule_id,
-                 to_status=code.status, data={"application": application.pk, "grant_basis": code.grant_basis})
-    rule_set_mark_used(rule_set_id=application.rule_set_id)
+    obj.granted_code = code
+    obj.stage = ReviewStep.APPROVED
+    obj.save(update_fields=["granted_code", "stage", "updated_at"])
+    audit_record(obj=code, action="code_grant", actor=actor, rule_id=obj.approval_rule_id,
+                 to_status=code.status, data={"application": obj.pk, "grant_basis": code.grant_basis})
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
     return code
 
 
@@ -444,13 +444,13 @@ def code_change_request_create(*, code: BusinessCode, changes: Mapping[str, Any]
     return request
 
 
-def code_change_apply(*, request: CodeChangeRequest, actor) -> BusinessCode:
+def code_change_approved(*, obj: CodeChangeRequest, actor) -> BusinessCode:
     """Apply an approved change; the effective date (management period) is kept (R-B-CHANGE)."""
-    code = BusinessCode.objects.select_for_update().get(pk=request.code_id)
+    code = BusinessCode.objects.select_for_update().get(pk=obj.code_id)
     if code.status in (CodeStatus.RECYCLING, CodeStatus.RECYCLED):
         raise ValidationError({"code": f"代码 {code.code} {code.get_status_display()}，不能变更"})
     before: dict[str, Any] = {}
-    for key, value in request.changes.items():
+    for key, value in obj.changes.items():
         if key == "price":
             before[key] = str(code.price)
             code.price = Decimal(value)
@@ -461,10 +461,10 @@ def code_change_apply(*, request: CodeChangeRequest, actor) -> BusinessCode:
             before[key] = getattr(code, key)
             setattr(code, key, value)
     code.save()
-    request.before = before
-    request.save(update_fields=["before"])
+    obj.before = before
+    obj.save(update_fields=["before"])
     audit_record(obj=code, action="code_change", actor=actor, rule_id="R-B-CHANGE",
-                 data={"request": request.pk, "before": before, "after": request.changes,
+                 data={"request": obj.pk, "before": before, "after": obj.changes,
                        "effective_date": code.effective_date.isoformat() if code.effective_date else None})
     return code
 
@@ -687,27 +687,27 @@ def recycling_proposal_raise(*, code: BusinessCode, actor, reason: str,
     return proposal
 
 
-def recycling_proposal_apply(*, proposal: CodeRecyclingProposal, actor) -> BusinessCode:
-    """Carry out an approved proposal on its code; called from ``on_approved``."""
-    code = BusinessCode.objects.select_for_update().get(pk=proposal.code_id)
+def recycling_proposal_approved(*, obj: CodeRecyclingProposal, actor) -> BusinessCode:
+    """Carry out an approved proposal on its code (the approval hook, R-B-YEAREND, R-B-EXIT)."""
+    code = BusinessCode.objects.select_for_update().get(pk=obj.code_id)
     today = timezone.localdate()
-    data = {"proposal": proposal.pk, "action": proposal.action, "unsubscribe_batches": proposal.unsubscribe_batches}
-    if proposal.action == ProposalAction.CONTINUE_OWN_CHANNEL:
+    data = {"proposal": obj.pk, "action": obj.action, "unsubscribe_batches": obj.unsubscribe_batches}
+    if obj.action == ProposalAction.CONTINUE_OWN_CHANNEL:
         code.own_channel_settlement = True
         if code.status == CodeStatus.NO_NEW_USERS:
             code.save()
-            audit_record(obj=code, action="code_own_channel", actor=actor, rule_id=proposal.rule_id, data=data)
+            audit_record(obj=code, action="code_own_channel", actor=actor, rule_id=obj.rule_id, data=data)
             code_done = code
         else:
             code.stopped_new_users_on = today
-            code_done = _code_transition(code, method="stop_new_users", actor=actor, rule_id=proposal.rule_id,
+            code_done = _code_transition(code, method="stop_new_users", actor=actor, rule_id=obj.rule_id,
                                          data=data)
     else:
         code.recycling_started_on = today
         code.stopped_new_users_on = code.stopped_new_users_on or today
-        code_done = _code_transition(code, method="start_recycling", actor=actor, rule_id=proposal.rule_id,
+        code_done = _code_transition(code, method="start_recycling", actor=actor, rule_id=obj.rule_id,
                                      data=data)
-    rule_set_mark_used(rule_set_id=proposal.rule_set_id)
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
     return code_done
 
 

@@ -154,12 +154,12 @@ def credit_scoring_run(*, month: dt.date, progress: JobProgress | None = None) -
 
 # --- approval: sanctions of the grade (R-K-RANGE, R-K-DEADLINE, R-K-LINKED) --------------------------------------
 
-def credit_score_on_approved(*, score: MonthlyCreditScore, actor) -> None:
-    rule_set_mark_used(rule_set_id=score.rule_set_id)
-    if score.major_violation_id:
+def credit_score_approved(*, obj: MonthlyCreditScore, actor) -> None:
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
+    if obj.major_violation_id:
         return  # the major violation's own measures apply (R-X-EXIT)
-    issued_on = timezone.localdate(score.approved_at) if score.approved_at else timezone.localdate()
-    credit_sanctions_issue(score=score, issued_on=issued_on, actor=actor)
+    issued_on = timezone.localdate(obj.approved_at) if obj.approved_at else timezone.localdate()
+    credit_sanctions_issue(score=obj, issued_on=issued_on, actor=actor)
 
 
 def sanction_due_date(*, issued_on: dt.date, book: RuleBook) -> dt.date:
@@ -418,24 +418,24 @@ def _credit_score_set_by_major_violation(*, violation: MajorViolation, actor) ->
     return row
 
 
-def major_violation_on_approved(*, violation: MajorViolation, actor) -> None:
-    violation.effective_on = violation.effective_on or timezone.localdate()
-    violation.save(update_fields=["effective_on"])
-    on = violation.effective_on
+def major_violation_approved(*, obj: MajorViolation, actor) -> None:
+    obj.effective_on = obj.effective_on or timezone.localdate()
+    obj.save(update_fields=["effective_on"])
+    on = obj.effective_on
     rule_set, book = rule_book_in_force(on=on)
-    partner = violation.partner
+    partner = obj.partner
     exit_rule = book.rule_id("reentry_ban")
-    reason = f"重大违规：{violation.get_category_display()}（{on:%Y-%m-%d} 决定）"
+    reason = f"重大违规：{obj.get_category_display()}（{on:%Y-%m-%d} 决定）"
 
-    _credit_score_set_by_major_violation(violation=violation, actor=actor)
+    _credit_score_set_by_major_violation(violation=obj, actor=actor)
     for pending in CreditSanction.objects.filter(origin_partner=partner, status=SanctionStatus.PENDING):
         credit_sanction_cancel(sanction=pending, on=on, actor=actor, reason=f"{reason}，由终止合作措施取代")
 
     partner_terminate(partner=partner, on=on, actor=actor, rule_id=exit_rule, reason=reason)
     restriction_create(partner=partner, action=RestrictedAction.ALL_COOPERATION, starts_on=on, ends_on=None,
-                       rule_id=exit_rule, source=violation, source_key="exit:terminate", reason=reason, actor=actor)
+                       rule_id=exit_rule, source=obj, source_key="exit:terminate", reason=reason, actor=actor)
     restriction_create(partner=partner, action=RestrictedAction.SETTLEMENT, starts_on=on.replace(day=1),
-                       ends_on=None, rule_id=exit_rule, source=violation, source_key="exit:settlement",
+                       ends_on=None, rule_id=exit_rule, source=obj, source_key="exit:settlement",
                        reason=f"{reason}，自当月起停止结算", actor=actor)
     banned_until = add_duration(on, book.duration("reentry_ban"))
     Partner.objects.filter(pk=partner.pk).update(reentry_banned_until=banned_until)
@@ -449,7 +449,7 @@ def major_violation_on_approved(*, violation: MajorViolation, actor) -> None:
                 for action in SANCTION_ACTIONS[code][:1]:
                     restriction_create(
                         partner=other, action=action, starts_on=on, ends_on=None, rule_id=linked_rule,
-                        source=violation, source_key=f"linked:{other.pk}:{code}", actor=actor,
+                        source=obj, source_key=f"linked:{other.pk}:{code}", actor=actor,
                         reason=f"关联公司 {partner.code} {reason}，至处罚执行完毕",
                     )
 
@@ -531,13 +531,20 @@ def company_importance_file(
     return record
 
 
-def company_importance_on_approved(*, evidence: CompanyImportanceEvidence, actor) -> None:
-    """Counts from the first day of the month after approval, never retroactively (minutes: approval_problems)."""
-    approved_on = timezone.localdate(evidence.approved_at) if evidence.approved_at else timezone.localdate()
-    evidence.effective_from = add_months(approved_on.replace(day=1), 1)
-    if evidence.category not in importance_categories(on=evidence.effective_from):
-        raise ValidationError({"category": f"类别 '{evidence.category}' 不在生效月份的规则集中"})
-    evidence.save(update_fields=["effective_from"])
+def company_importance_approval_problems(*, obj: CompanyImportanceEvidence, action: str) -> list[str]:
+    """The expansion centre's review minutes are recorded before approval (R-K-STRATEGIC)."""
+    if action == "approve" and not obj.review_minutes.strip():
+        return ["拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。"]
+    return []
+
+
+def company_importance_approved(*, obj: CompanyImportanceEvidence, actor) -> None:
+    """Counts from the first day of the month after approval, never retroactively (R-K-STRATEGIC)."""
+    approved_on = timezone.localdate(obj.approved_at) if obj.approved_at else timezone.localdate()
+    obj.effective_from = add_months(approved_on.replace(day=1), 1)
+    if obj.category not in importance_categories(on=obj.effective_from):
+        raise ValidationError({"category": f"类别 '{obj.category}' 不在生效月份的规则集中"})
+    obj.save(update_fields=["effective_from"])
 
 
 @transaction.atomic

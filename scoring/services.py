@@ -724,7 +724,19 @@ SUSPENSION_START_APPROVAL = "approval_date"
 SUSPENSION_START_REACHED = "level_reached_on"
 
 
-def penalty_proposal_enforce(*, proposal: PenaltyProposal, actor=None) -> list:
+def penalty_proposal_approval_problems(*, obj: PenaltyProposal, action: str) -> list[str]:
+    """A proposal superseded by a higher level's cannot be approved."""
+    if action == "approve" and obj.is_superseded:
+        return [f"{obj} 已被更高级别的处罚建议取代，不能审批。"]
+    return []
+
+
+def monthly_assessment_approved(*, obj: MonthlyAssessment, actor) -> None:
+    """Approval publishes the assessment and locks the rule set it was computed with (R-M-APPROVAL)."""
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
+
+
+def penalty_proposal_approved(*, obj: PenaltyProposal, actor=None) -> list:
     """Register an approved proposal's suspensions as restrictions (``promote``, ``apply_codes``; R-D-WARN).
 
     [interpretation] The suspensions start on the approval date (Asia/Shanghai) by default: a measure
@@ -732,36 +744,36 @@ def penalty_proposal_enforce(*, proposal: PenaltyProposal, actor=None) -> list:
     Rule-set parameter ``warning_suspension_start`` = ``level_reached_on`` starts them on the day the
     level was reached instead. Ends are exclusive: start + the level's duration from the warning table.
     """
-    book = rule_book_for(proposal.rule_set)
+    book = rule_book_for(obj.rule_set)
     basis = book.text("warning_suspension_start")
     if basis == SUSPENSION_START_APPROVAL:
-        starts_on = timezone.localdate(proposal.approved_at or timezone.now())
+        starts_on = timezone.localdate(obj.approved_at or timezone.now())
     elif basis == SUSPENSION_START_REACHED:
-        starts_on = proposal.reached_on
+        starts_on = obj.reached_on
     else:
         raise ValidationError(
             f"warning_suspension_start: 取值须为 {SUSPENSION_START_APPROVAL} 或 {SUSPENSION_START_REACHED}，"
             f"规则集 v{book.version} 中为 {basis!r}"
         )
     restrictions = []
-    for measure in proposal.measures:
+    for measure in obj.measures:
         label = RestrictedAction(measure["action"]).label
         restrictions.append(restriction_create(
-            partner=proposal.partner,
+            partner=obj.partner,
             action=measure["action"],
             starts_on=starts_on,
             ends_on=add_duration(starts_on, measure["duration"]),
             rule_id=measure["rule"],
-            source=proposal,
+            source=obj,
             source_key=f"warning:{measure['action']}",
-            reason=(f"{proposal.month:%Y-%m} {proposal.level} 级预警（{proposal.reached_on:%Y-%m-%d} 累计通报 "
-                    f"{proposal.notification_count} 次）：暂停{label} {fmt_duration(measure['duration'])}"),
-            cooperation_type=proposal.cooperation_type,
+            reason=(f"{obj.month:%Y-%m} {obj.level} 级预警（{obj.reached_on:%Y-%m-%d} 累计通报 "
+                    f"{obj.notification_count} 次）：暂停{label} {fmt_duration(measure['duration'])}"),
+            cooperation_type=obj.cooperation_type,
             actor=actor,
         ))
-    PenaltyProposal.objects.filter(pk=proposal.pk).update(suspension_starts_on=starts_on)
-    proposal.suspension_starts_on = starts_on
-    rule_set_mark_used(rule_set_id=proposal.rule_set_id)
+    PenaltyProposal.objects.filter(pk=obj.pk).update(suspension_starts_on=starts_on)
+    obj.suspension_starts_on = starts_on
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
     return restrictions
 
 

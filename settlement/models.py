@@ -203,15 +203,3 @@ class SettlementStatement(Approvable):
     @property
     def warning_factor(self) -> Decimal:
         return self.warning_percent / Decimal(100)
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action != "approve":
-            return []
-        from .services import settlement_statement_problems
-
-        return settlement_statement_problems(statement=self)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import settlement_statement_approved
-
-        settlement_statement_approved(statement=self, actor=actor)
