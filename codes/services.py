@@ -21,8 +21,8 @@ from core.audit import audit_record
 from core.choices import ApprovalStatus, ApproverRole
 from core.jobs import JobProgress, JobRefused
 from core.months import add_months, format_month
+from core.rulebook import breakdown_item, money
 from partners.models import Contract, Partner
-from scoring.rules import money
 from scoring.selectors import rule_book_for, rule_book_in_force
 from scoring.services import rule_set_mark_used
 
@@ -680,7 +680,7 @@ def recycling_proposal_raise(*, code: BusinessCode, actor, reason: str,
     proposal, created = CodeRecyclingProposal.objects.get_or_create(
         code=code, trigger=ProposalTrigger.MANUAL, trigger_key=on.isoformat(),
         defaults={"action": ProposalAction.RECYCLE, "rule_id": "R-B-CHANGE", "rule_set": rule_set,
-                  "items": [rules.item("R-B-CHANGE", True, f"代码不再使用：{reason}")]},
+                  "items": [breakdown_item("R-B-CHANGE", None, f"代码不再使用：{reason}", passed=True)]},
     )
     if created:
         audit_record(obj=proposal, action="code_recycling_raise", actor=actor, rule_id="R-B-CHANGE", reason=reason)

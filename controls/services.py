@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.rulebook import add_duration
 from enforcement.services import restriction_create
 from partners.models import Partner
 from scoring.choices import DurationUnit
-from scoring.rules import add_duration
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 from scoring.services import rule_set_mark_used
 

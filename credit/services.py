@@ -16,20 +16,20 @@ from core.audit import audit_record
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused
 from core.months import add_months, format_month
+from core.rulebook import RuleBook, add_duration
 from enforcement.choices import RestrictedAction
 from enforcement.models import Restriction
 from enforcement.services import restriction_create, restriction_lift, restrictions_lift_for_source
 from partners.choices import PartnerStatus
 from partners.models import Contract, Partner
 from scoring.choices import DurationUnit
-from scoring.rules import RuleBook, add_duration
 from scoring.selectors import rule_book_for, rule_book_in_force
 from scoring.services import rule_set_mark_used
 
 from . import selectors
 from .choices import SANCTION_ACTIONS, CreditGrade, EvidenceChannel, SanctionCode, SanctionStatus
 from .models import CompanyImportanceEvidence, CreditSanction, MajorViolation, ManualItemScore, MonthlyCreditScore
-from .rules import as_number, compose_monthly, grade_for, grade_sanction_codes, item_type_for, q2, weighted_score
+from .rules import compose_monthly, grade_for, grade_sanction_codes, item_type_for, points_value, q2, weighted_score
 from .workdays import add_working_days
 
 JOB_NAME = "run_credit_scoring"
@@ -58,7 +58,7 @@ def _major_violation_values(violation: MajorViolation, rule_set, book: RuleBook)
             "rule": book.rule_id("credit_major_violation_score"),
             "item": "major_violation",
             "name": "重大违规",
-            "points": as_number(score),
+            "points": points_value(score),
             "weight": 1.0,
             "detail": f"重大违规（{violation.get_category_display()}，{violation.effective_on:%Y-%m-%d} 决定）"
                       f"信用积分直接置为 {score}",

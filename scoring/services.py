@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.audit import audit_record, audit_record_many
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
+from core.rulebook import add_duration, breakdown_item, fmt_points, money, points_value
 from enforcement.choices import RestrictedAction
 from enforcement.services import restriction_create
 from partners.choices import ComplaintCategory, CooperationType
@@ -39,15 +40,11 @@ from .rule_validation import validate_rule_value
 from .rules import (
     AssessmentInputs,
     AssessmentResult,
-    add_duration,
     daily_notification_detail,
     evaluate_assessment,
     evaluate_daily_notification,
     evaluate_warning,
     fmt_duration,
-    fmt_points,
-    item,
-    money,
     warning_measures,
     warning_thresholds,
 )
@@ -556,7 +553,7 @@ def _proposal_facts(*, level: int, state: WarningState, book, rule_set, month: d
         f"{month:%Y-%m} 累计通报于 {reached_on:%Y-%m-%d} 达到 {running_total} 次 → {level} 级预警；"
         f"建议：{text}；结算比例 {fmt_points(payout)}%（由结算单执行，R-S-WARN）"
     )
-    items = [item(rule, level, detail)]
+    items = [breakdown_item(rule, points_value(level), detail)]
     return {
         "reached_on": reached_on,
         "notification_count": running_total,

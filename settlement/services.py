@@ -16,9 +16,9 @@ from core.audit import audit_record
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
 from core.months import format_month, month_end, previous_month
+from core.rulebook import add_duration, money, to_decimal
 from partners.choices import PartnerStatus
 from partners.models import Contract, MonthlyRevenue, Partner
-from scoring.rules import add_duration, money, to_decimal
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 from scoring.services import rule_set_mark_used
 
