@@ -20,8 +20,8 @@ from core.rulebook import RuleBook, add_duration
 from enforcement.choices import RestrictedAction
 from enforcement.models import Restriction
 from enforcement.services import restriction_create, restriction_lift, restrictions_lift_for_source
-from partners.choices import PartnerStatus
 from partners.models import Contract, Partner
+from partners.services import partner_reentry_ban, partner_terminate
 from scoring.choices import DurationUnit
 from scoring.selectors import rule_book_for, rule_book_in_force
 from scoring.services import rule_set_mark_used
@@ -373,25 +373,7 @@ def credit_sanctions_end_for_ended_cooperations(*, on: dt.date, actor=None) -> i
     return ended
 
 
-# --- termination, major violations (R-X-MAJOR, R-X-EXIT, R-K-MAJOR, R-K-LINKED) ----------------------------------
-
-@transaction.atomic
-def partner_terminate(*, partner: Partner, on: dt.date, actor=None, rule_id: str, reason: str) -> Partner:
-    """End the cooperation: partner terminated, every open or later-ending contract end-dated at ``on``."""
-    partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    before = partner.status
-    ended = []
-    for contract in partner.contracts.filter(Q(end_date__isnull=True) | Q(end_date__gt=on)):
-        contract.end_date = max(on, contract.start_date)
-        contract.save(update_fields=["end_date", "updated_at"])
-        ended.append(contract.pk)
-    partner.status = PartnerStatus.TERMINATED
-    partner.save(update_fields=["status", "updated_at"])
-    audit_record(obj=partner, action="partner_terminate", actor=actor, rule_id=rule_id, reason=reason,
-                 from_status=before, to_status=partner.status, data={"contracts_end_dated": ended,
-                                                                      "on": on.isoformat()})
-    return partner
-
+# --- major violations (R-X-MAJOR, R-X-EXIT, R-K-MAJOR, R-K-LINKED) ----------------------------------
 
 def _credit_score_set_by_major_violation(*, violation: MajorViolation, actor) -> MonthlyCreditScore:
     """R-K-MAJOR: the partner's credit score for the decision's month is 0 at once, published with the decision."""
@@ -437,10 +419,8 @@ def major_violation_approved(*, obj: MajorViolation, actor) -> None:
     restriction_create(partner=partner, action=RestrictedAction.SETTLEMENT, starts_on=on.replace(day=1),
                        ends_on=None, rule_id=exit_rule, source=obj, source_key="exit:settlement",
                        reason=f"{reason}，自当月起停止结算", actor=actor)
-    banned_until = add_duration(on, book.duration("reentry_ban"))
-    Partner.objects.filter(pk=partner.pk).update(reentry_banned_until=banned_until)
-    audit_record(obj=partner, action="partner_reentry_ban", actor=actor, rule_id=exit_rule, reason=reason,
-                 data={"reentry_banned_until": banned_until.isoformat()})
+    partner_reentry_ban(partner=partner, until=add_duration(on, book.duration("reentry_ban")), actor=actor,
+                        rule_id=exit_rule, reason=reason)
 
     if partner.related_group_id:
         linked_rule = book.rule_id("credit_linked_sanctions")
