@@ -24,7 +24,6 @@ from .choices import (
     ALLOCATED_STATUSES,
     ApplicationType,
     CodeKind,
-    CodeStatus,
     GrantBasis,
     OwnerKind,
     ReviewStep,
@@ -35,20 +34,6 @@ PENDING_STATUSES = (ApprovalStatus.DRAFT, ApprovalStatus.SUBMITTED)
 
 
 # Codes -------------------------------------------------------------------------------------------------
-
-
-def partner_settled_codes(*, partner: Partner | None = None) -> QuerySet[BusinessCode]:
-    """Codes whose revenue is settled to a partner: internal codes (R-B-INTERNAL) and codes continued under
-    Migu's own-channel settlement after an exit (R-B-EXIT) are excluded, as are codes not yet or no longer
-    carrying users."""
-    queryset = BusinessCode.objects.filter(
-        owner_kind=OwnerKind.PARTNER,
-        own_channel_settlement=False,
-        status__in=[CodeStatus.ACTIVE, CodeStatus.NO_NEW_USERS, CodeStatus.RECYCLING],
-    ).select_related("partner", "contract")
-    if partner is not None:
-        queryset = queryset.filter(partner=partner)
-    return queryset
 
 
 def codes_with_recent_stats(*, months: int = 12, today: dt.date | None = None) -> QuerySet[BusinessCode]:
