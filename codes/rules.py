@@ -14,8 +14,6 @@ from typing import Any
 
 from core.rulebook import breakdown_item, money, to_decimal, wan
 
-TEN_THOUSAND = Decimal(10000)
-
 
 def average(values: Sequence[int]) -> Decimal:
     return money(Decimal(sum(values)) / Decimal(len(values))) if values else Decimal("0.00")
