@@ -75,7 +75,6 @@ class Brackets:
         return self.points[self.index(value)]
 
 
-
 def table_row_for(rows: Sequence[Mapping[str, Any]], column: str, value: Any) -> Mapping[str, Any] | None:
     """The last row whose ascending ``column`` threshold is ≤ value, or None below the first row."""
     thresholds = [to_decimal(row[column]) for row in rows]

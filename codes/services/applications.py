@@ -155,8 +155,6 @@ def application_recompute(*, application: CodeApplication, actor=None) -> CodeAp
     return application
 
 
-
-
 @transaction.atomic
 def batch_close(*, batch: CodeBatch, actor) -> dict[str, int]:
     """Stop taking applications for the month and hand every filed one to its review chain.

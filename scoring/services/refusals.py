@@ -1,12 +1,8 @@
 """What a scoring job may not overwrite (results submitted or approved) and how a refusal names the rows."""
 
-
-
 from core.choices import ApprovalStatus
 from partners.choices import CooperationType
 from partners.models import Partner
-
-# --- Shared job plumbing ------------------------------------------------------------------------------------------
 
 PROTECTED_STATUSES = (ApprovalStatus.APPROVED, ApprovalStatus.SUBMITTED)
 
