@@ -14,13 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.choices import ApprovalStatus
 from enforcement.choices import RestrictedAction
 from partners.models import Partner
+from partners.selectors import partner_overview
 from scoring.admin import ApprovalAdminMixin
 from scoring.choices import DurationUnit
 
 from .choices import MeasureKind, MeasureScope
 from .models import ControlEvent, ControlMeasure, ExtraPenalty
 from .rules import duration_text
-from .selectors import partner_overview
 from .services import (
     EVENT_FIELDS,
     control_event_create,

@@ -291,6 +291,17 @@ class CompanyImportanceEvidenceForm(forms.ModelForm):
             raise ValidationError(_("类别须为：%(c)s") % {"c": "、".join(f"{k}（{v}）" for k, v in categories.items())})
         return category
 
+    def clean(self):
+        from .services import company_importance_authorisation_problems
+
+        cleaned = super().clean()
+        if self.instance.partner_id or cleaned.get("partner"):
+            self.instance.partner = cleaned.get("partner") or self.instance.partner
+            self.instance.authorised_by_parent = cleaned.get("authorised_by_parent")
+            for problem in company_importance_authorisation_problems(evidence=self.instance):
+                self.add_error("authorised_by_parent", problem)
+        return cleaned
+
 
 @admin.register(CompanyImportanceEvidence)
 class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):

@@ -8,7 +8,6 @@ row per sanction with the due date of R-K-DEADLINE; applying one registers its `
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -79,11 +78,6 @@ class MonthlyCreditScore(Approvable):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.month:%Y-%m} {self.score} {self.grade}"
-
-    def on_approved(self, *, actor) -> None:
-        from .services import credit_score_on_approved
-
-        credit_score_on_approved(score=self, actor=actor)
 
 
 class CreditSanction(models.Model):
@@ -201,11 +195,6 @@ class MajorViolation(Approvable):
     def __str__(self) -> str:
         return f"{self.partner.code} {self.get_category_display()} {self.occurred_on:%Y-%m-%d}"
 
-    def on_approved(self, *, actor) -> None:
-        from .services import major_violation_on_approved
-
-        major_violation_on_approved(violation=self, actor=actor)
-
 
 class CompanyImportanceEvidence(Approvable):
     """Evidence for the company-importance sub-item of R-K-STRATEGIC, filed by the partner or staff.
@@ -256,28 +245,6 @@ class CompanyImportanceEvidence(Approvable):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.category}"
-
-    def clean(self) -> None:
-        from .services import company_importance_authorisation_problems
-
-        problems = company_importance_authorisation_problems(evidence=self)
-        if problems:
-            raise ValidationError({"authorised_by_parent": problems})
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action != "approve":
-            return []
-        from .services import company_importance_authorisation_problems
-
-        problems = company_importance_authorisation_problems(evidence=self)
-        if not self.review_minutes.strip():
-            problems.insert(0, str(_("拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。")))
-        return problems
-
-    def on_approved(self, *, actor) -> None:
-        from .services import company_importance_on_approved
-
-        company_importance_on_approved(evidence=self, actor=actor)
 
 
 class ManualItemScore(models.Model):

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.months import parse_month
-from scoring.rules import money
+from core.rulebook import money
 
 from .errors import FieldError
 
@@ -213,7 +213,7 @@ def _places(number: Decimal) -> int:
 
 
 class Money(ColumnType):
-    """元, non-negative, at most two decimals (rounded with ``scoring.rules.money``)."""
+    """元, non-negative, at most two decimals (rounded with ``core.rulebook.money``)."""
 
     def converter(self, ctx):
         def convert(value):
