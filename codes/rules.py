@@ -16,7 +16,15 @@ from core.rulebook import breakdown_item, money, to_decimal, wan
 
 
 def average(values: Sequence[int]) -> Decimal:
-    return money(Decimal(sum(values)) / Decimal(len(values))) if values else Decimal("0.00")
+    """The exact average, compared unrounded with a threshold (49,999.995 is below 50,000); ``money()`` is for
+    display only."""
+    return Decimal(sum(values)) / Decimal(len(values)) if values else Decimal("0")
+
+
+def shown(avg: Decimal) -> str:
+    """An average for a detail line: 2 places, and the exact value where rounding would hide a shortfall."""
+    rounded = money(avg)
+    return f"{rounded}" if rounded == avg else f"{rounded}（精确值 {avg.normalize():f}）"
 
 
 # R-B-FIRST ---------------------------------------------------------------------------------------------
@@ -65,7 +73,7 @@ def evaluate_more_monthly(*, users_by_code: Sequence[tuple[str, int]], min_per_c
     listing = "，".join(f"{code} {users}" for code, users in users_by_code)
     detail = (
         f"收入条件（{month_label} 用户数）：已分配包月代码 {len(values)} 个（{listing}）；"
-        f"要求每个 ≥ {min_per_code}、平均 ≥ {min_average}；平均 {avg}"
+        f"要求每个 ≥ {min_per_code}、平均 ≥ {min_average}；平均 {shown(avg)}"
     )
     if low:
         detail += f"；未达每个 {min_per_code}：{'，'.join(low)}"
@@ -82,7 +90,7 @@ def evaluate_more_per_use(*, orders_by_code: Sequence[tuple[str, int]], min_aver
     listing = "，".join(f"{code} {orders}" for code, orders in orders_by_code)
     detail = (
         f"收入条件（{month_label} 订购次数）：已分配按次代码 {len(values)} 个（{listing}）；"
-        f"要求月均 ≥ {min_average}；平均 {avg}"
+        f"要求月均 ≥ {min_average}；平均 {shown(avg)}"
     )
     return breakdown_item(rule, None, detail, passed=avg >= min_average)
 
@@ -123,7 +131,7 @@ def evaluate_year_end(*, code: str, months: Sequence[tuple[str, int | None]], mi
     verdict = "低于" if recycle else "不低于"
     detail = (
         f"{code} 自 {in_force_since} 生效已满一年；近 {len(values)} 个月用户数：{listing}；"
-        f"月均 {avg}，{verdict} {min_average}"
+        f"月均 {shown(avg)}，{verdict} {min_average}"
     )
     return YearEndVerdict(recycle=recycle, average=avg, items=[breakdown_item(rule, None, detail, passed=recycle)])
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from core.jobs import JobProgress, JobRefused
 from core.months import add_months, format_month
+from core.rulebook import money
 from scoring.selectors import rule_book_in_force
 
 from .. import rules
@@ -77,7 +78,7 @@ def code_yearend_propose(*, year: int, progress: JobProgress | None = None) -> d
         if verdict.recycle:
             desired[pk] = {
                 "action": ProposalAction.RECYCLE, "rule_id": rule, "users": users.get((pk, last_month)) or 0,
-                "average_users": verdict.average, "unsubscribe_batches": 0, "items": verdict.items,
+                "average_users": money(verdict.average), "unsubscribe_batches": 0, "items": verdict.items,
                 "rule_set_id": rule_set.pk,
             }
         if progress and (index % 500 == 0 or index == len(candidates)):
