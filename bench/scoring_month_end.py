@@ -91,7 +91,7 @@ def run_sql(connection, month: dt.date, threshold: int, step: int) -> dict:
             WITH tickets AS (
                 SELECT partner_id, cooperation_type,
                        count(*) FILTER (WHERE category = 'unknowing_subscription') AS unknowing,
-                       count(*) FILTER (WHERE handled_late OR quality_failed) AS late_or_quality
+                       count(*) FILTER (WHERE handled_late) + count(*) FILTER (WHERE quality_failed) AS late_or_quality
                 FROM partners_complaintticket WHERE received_on BETWEEN %(first)s AND %(last)s
                 GROUP BY partner_id, cooperation_type
             ), upgraded AS (

@@ -259,7 +259,10 @@ class MonthlyAssessment(Approvable):
     health_score = models.DecimalField(_("健康度得分"), default=Decimal("0"), **SCORE)
     bonus_score = models.DecimalField(_("综合贡献加分"), default=Decimal("0"), **SCORE)
     deduction_score = models.DecimalField(_("扣分"), default=Decimal("0"), **SCORE)
-    late_or_quality_count = models.PositiveIntegerField(_("超时/质量不达标工单数"), default=0)
+    late_or_quality_count = models.PositiveIntegerField(
+        _("超时/质量不达标次数"), default=0,
+        help_text=_("处理延时或处理品质不达标的次数（R-M-DED）；同一工单既延时又不达标默认计 2 次。"),
+    )
     upgraded_count = models.PositiveIntegerField(_("计入的升级投诉数"), default=0)
     total = models.DecimalField(_("总分"), default=Decimal("0"), **SCORE)
     rule_set = models.ForeignKey(RuleSet, verbose_name=_("规则集"), on_delete=models.PROTECT, related_name="+")

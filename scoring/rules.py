@@ -265,7 +265,7 @@ def evaluate_deductions(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decim
     upgraded = per_upgrade * len(inputs.upgraded_ticket_ids)
     items = [
         breakdown_item(book.rule_id("deduction_per_late_or_quality_ticket"), points_value(_negated(late)),
-             f"工单处理超时或质量不达标 {inputs.late_or_quality_count} 件 × {fmt_points(per_ticket)} → "
+             f"工单处理延时或处理品质不达标 {inputs.late_or_quality_count} 次 × {fmt_points(per_ticket)} → "
              f"{fmt_points(_negated(late))}"),
     ]
     detail = (f"升级投诉 {len(inputs.upgraded_ticket_ids)} 件 × {fmt_points(per_upgrade)} → "

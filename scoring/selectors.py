@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from core.choices import ApprovalStatus
 from core.months import month_end
@@ -196,36 +195,60 @@ def contracts_active_in_month(*, month: dt.date) -> QuerySet[Contract]:
     )
 
 
-def upgraded_complaint_candidates(*, month: dt.date) -> dict[tuple[int, str], list[tuple[int, str]]]:
+def upgrade_cut_off(*, month: dt.date, grace_days: int) -> dt.date:
+    """The last upgrade-received day a month's assessment counts (R-M-UPGRADE-ONCE): the month's last day plus the
+    rule set's grace of N days (``upgrade_grace_days``; 0 = the month's last day)."""
+    return month_end(month) + dt.timedelta(days=grace_days)
+
+
+def upgraded_complaint_candidates(
+    *, month: dt.date, grace_days: int = 0
+) -> dict[tuple[int, str], list[tuple[int, str]]]:
     """Upgraded complaints the month's assessment counts, per partner-type: [(ticket pk, ticket_id)] (R-M-UPGRADE-ONCE).
 
-    [interpretation] A ticket counts in the month its upgrade was received (``upgraded_on``), unless another
-    month's assessment already includes it. An upgrade that arrives after its own month's assessment of that
-    partner-type was approved is carried into the next assessment computed instead of being lost.
+    [interpretation] A ticket counts in the month whose window holds the day its upgrade was received
+    (``upgraded_on``): the window runs from the day after the previous month's cut-off to this month's
+    (``upgrade_cut_off``: month end + ``grace_days``), unless another month's assessment already includes it. An
+    upgrade that arrives after its own month's assessment of that partner-type was approved is carried into the
+    next assessment computed instead of being lost; never twice.
     """
-    end = month_end(month)
+    grace = dt.timedelta(days=grace_days)
+    start, cut_off = month + grace, upgrade_cut_off(month=month, grace_days=grace_days)
     included_elsewhere = Exists(
         UpgradedComplaintInclusion.objects.filter(ticket_id=OuterRef("pk")).exclude(month=month)
     )
-    upgrade_month_approved = Exists(
+    # an earlier upgrade can only be carried when an assessment of its partner-type up to then was approved
+    assessed_before = Exists(
         MonthlyAssessment.objects.filter(
-            partner_id=OuterRef("partner_id"),
-            cooperation_type=OuterRef("cooperation_type"),
-            month=OuterRef("upgrade_month"),
-            status=ApprovalStatus.APPROVED,
+            partner_id=OuterRef("partner_id"), cooperation_type=OuterRef("cooperation_type"),
+            month__lte=OuterRef("upgraded_on"), status=ApprovalStatus.APPROVED,
         )
     )
     tickets = (
-        ComplaintTicket.objects.filter(upgraded_on__isnull=False, upgraded_on__lte=end)
-        .annotate(upgrade_month=TruncMonth("upgraded_on"))
-        .filter(Q(upgraded_on__gte=month) | (Q(upgraded_on__lt=month) & upgrade_month_approved))
+        ComplaintTicket.objects.filter(upgraded_on__isnull=False, upgraded_on__lte=cut_off)
+        .filter(Q(upgraded_on__gte=start) | assessed_before)
         .exclude(included_elsewhere)
         .order_by("ticket_id")
-        .values_list("partner_id", "cooperation_type", "pk", "ticket_id")
+        .values_list("partner_id", "cooperation_type", "pk", "ticket_id", "upgraded_on")
     )
     out: dict[tuple[int, str], list[tuple[int, str]]] = {}
-    for partner_id, cooperation_type, pk, ticket_id in tickets.iterator(chunk_size=2000):
-        out.setdefault((partner_id, cooperation_type), []).append((pk, ticket_id))
+    earlier = []
+    for partner_id, cooperation_type, pk, ticket_id, upgraded_on in tickets.iterator(chunk_size=2000):
+        if upgraded_on >= start:
+            out.setdefault((partner_id, cooperation_type), []).append((pk, ticket_id))
+        else:
+            earlier.append((partner_id, cooperation_type, pk, ticket_id, (upgraded_on - grace).replace(day=1)))
+    if earlier:
+        # few: upgrades not counted anywhere yet although their own window has passed
+        approved = set(MonthlyAssessment.objects.filter(
+            status=ApprovalStatus.APPROVED, partner_id__in={row[0] for row in earlier},
+            month__in={row[4] for row in earlier},
+        ).values_list("partner_id", "cooperation_type", "month"))
+        for partner_id, cooperation_type, pk, ticket_id, own_month in earlier:
+            if (partner_id, cooperation_type, own_month) in approved:
+                out.setdefault((partner_id, cooperation_type), []).append((pk, ticket_id))
+        for rows in out.values():
+            rows.sort(key=lambda row: row[1])
     return out
 
 
@@ -245,6 +268,8 @@ def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
     """
     month = month.replace(day=1)
     end = month_end(month)
+    _, book = rule_book_in_force(on=month)
+    each_failure_counts = book.flag("deduction_each_failure_counts")
     universe: set[tuple[int, str]] = set(
         contracts_active_in_month(month=month).values_list("partner_id", "cooperation_type").distinct()
     )
@@ -256,17 +281,22 @@ def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
         revenue[(partner_id, cooperation_type)] = money(phone_bill + third_party + cash)
 
     tickets: dict[tuple[int, str], tuple[int, int]] = {}
-    for partner_id, cooperation_type, unknowing, late_or_quality in (
+    for partner_id, cooperation_type, unknowing, late, quality, both in (
         ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=end)
         .order_by()
         .values("partner_id", "cooperation_type")
         .annotate(
             unknowing=Count("id", filter=Q(category=ComplaintCategory.UNKNOWING_SUBSCRIPTION)),
-            late_or_quality=Count("id", filter=Q(handled_late=True) | Q(quality_failed=True)),
+            late=Count("id", filter=Q(handled_late=True)),
+            quality=Count("id", filter=Q(quality_failed=True)),
+            both=Count("id", filter=Q(handled_late=True, quality_failed=True)),
         )
-        .values_list("partner_id", "cooperation_type", "unknowing", "late_or_quality")
+        .values_list("partner_id", "cooperation_type", "unknowing", "late", "quality", "both")
     ):
-        tickets[(partner_id, cooperation_type)] = (unknowing, late_or_quality)
+        # R-M-DED: 1 次扣 1 分 per occurrence — a ticket both late and below standard is two occurrences, unless
+        # the rule set counts such a ticket once
+        occurrences = late + quality - (0 if each_failure_counts else both)
+        tickets[(partner_id, cooperation_type)] = (unknowing, occurrences)
 
     contributions = {
         (row["partner_id"], row["cooperation_type"]): row
@@ -283,7 +313,7 @@ def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
         key = (partner_id, cooperation_type)
         incubation_start[key] = max(start, incubation_start.get(key, start))
 
-    upgraded = upgraded_complaint_candidates(month=month)
+    upgraded = upgraded_complaint_candidates(month=month, grace_days=book.integer("upgrade_grace_days"))
     universe |= set(revenue) | set(tickets) | set(upgraded)
 
     inputs = {}

@@ -133,16 +133,64 @@ def test_r_m_nodouble_from_contributions():
     assert [e["points"] for e in result.items if e["rule"] == "R-M-NODOUBLE"] == [-10]
 
 
-def test_r_m_ded_counts_each_late_or_below_quality_ticket_once():
+def set_default_entry(key, value):
+    """Change one entry of the default rule set in place (the set the tests' months fall under)."""
+    from scoring.models import RuleEntry
+    from scoring.selectors import clear_rule_book_cache
+
+    RuleEntry.objects.filter(rule_set__version=1, key=key).update(value={"value": value})
+    clear_rule_book_cache()
+
+
+@pytest.mark.parametrize(("each_failure_counts", "occurrences"), [(True, 7), (False, 6)])
+def test_r_m_ded_counts_each_occurrence_a_ticket_late_and_below_standard_twice(each_failure_counts, occurrences):
+    """R-M-DED: 投诉工单处理延时或处理品质不达标 1 次扣 1 分 — per occurrence: 2 late + 3 below standard + 1 both
+    (2 occurrences) = 7 → −7; the rule set may count a ticket with both failures once (→ 6)."""
+    set_default_entry("deduction_each_failure_counts", each_failure_counts)
     partner = PartnerFactory(code="M1")
     set_revenue(partner, OCT, 3000000)
     make_tickets(partner, OCT.replace(day=3), 2, handled_late=True)
     make_tickets(partner, OCT.replace(day=4), 3, quality_failed=True, category=ComplaintCategory.OTHER)
     make_tickets(partner, OCT.replace(day=5), 1, handled_late=True, quality_failed=True)
-    make_tickets(partner, SEP.replace(day=5), 4, handled_late=True)
+    make_tickets(partner, SEP.replace(day=5), 4, handled_late=True, quality_failed=True)
     monthly_assessment_run(month=OCT)
     result = assessed()[("M1", SALES)]
-    assert (result.late_or_quality_count, result.deduction_score, result.total) == (6, 6, 94)
+    assert (result.late_or_quality_count, result.deduction_score, result.total) == (
+        occurrences, occurrences, 100 - occurrences)
+    line = next(e for e in result.items if e["rule"] == "R-M-DED" and "品质" in e["detail"])
+    assert line["points"] == -occurrences and f"{occurrences} 次" in line["detail"]
+
+
+# (grace days, day in November the upgrade was received, month whose assessment counts it)
+GRACE = [(0, 1, NOV), (5, 3, OCT), (5, 5, OCT), (5, 6, NOV), (0, 30, NOV)]
+
+
+@pytest.mark.parametrize(("grace", "day", "counted_in"), GRACE, ids=[f"grace{g}-11-{d:02d}" for g, d, _ in GRACE])
+def test_r_m_upgrade_once_grace_days_after_month_end_never_twice(grace, day, counted_in):
+    """R-M-UPGRADE-ONCE: 以最近收到且未纳入上次月度考核的数据为准 — with a grace of N days (default 0) an upgrade
+    received up to N days after month end counts in that month's assessment, and never again in the next."""
+    set_default_entry("upgrade_grace_days", grace)
+    partner = PartnerFactory(code="M1")
+    ContractFactory(partner=partner)
+    make_tickets(partner, OCT.replace(day=20), 1, upgraded_on=NOV.replace(day=day))
+    monthly_assessment_run(month=OCT)
+    monthly_assessment_run(month=NOV)
+    counts = {month: assessed(month)[("M1", SALES)].upgraded_count for month in (OCT, NOV)}
+    assert counts == {OCT: int(counted_in == OCT), NOV: int(counted_in == NOV)}
+    assert UpgradedComplaintInclusion.objects.get().month == counted_in
+
+
+def test_r_m_upgrade_once_grace_upgrade_after_approval_is_carried_into_the_next_month(staff_user, division_leader):
+    """With a grace of 5 days, an upgrade received on 11-03 after October was already approved counts in November."""
+    set_default_entry("upgrade_grace_days", 5)
+    partner = PartnerFactory(code="M1")
+    ContractFactory(partner=partner)
+    monthly_assessment_run(month=OCT)
+    approve(assessed()[("M1", SALES)], staff_user, division_leader)
+    make_tickets(partner, OCT.replace(day=20), 1, upgraded_on=NOV.replace(day=3))
+    monthly_assessment_run(month=NOV)
+    assert assessed(NOV)[("M1", SALES)].upgraded_count == 1
+    assert UpgradedComplaintInclusion.objects.get().month == NOV
 
 
 def test_r_m_upgrade_once_counts_in_the_month_the_upgrade_was_received():

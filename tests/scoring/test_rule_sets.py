@@ -12,15 +12,17 @@ from scoring.services import rule_entry_update, rule_set_activate, rule_set_copy
 
 pytestmark = pytest.mark.django_db
 
-# Every rule id of RULES.md §1–§5 that carries a number or a switch must be present in the default set.
+# Every rule id of RULES.md §1–§5 that carries a number or a switch must be present in the default set. R-S-HOLD
+# has none of its own: which grades hold settlement is the grade table (R-K-RANGE credit_grade_sanctions).
 RULE_IDS_WITH_DATA = {
     "R-M-TOTAL", "R-M-REV", "R-M-INCUB", "R-M-HEALTH", "R-M-BONUS", "R-M-NODOUBLE", "R-M-ADS", "R-M-DED",
+    "R-M-UPGRADE-ONCE",
     "R-D-NOTIFY", "R-D-WARN",
     "R-C-PROV", "R-C-SUPV-PROV", "R-C-SUPV-NAT", "R-C-DIAL-PROV", "R-C-DIAL-GROUP", "R-C-DIAL-REG", "R-C-WARN-ESC",
     "R-C-NOTICE",
     "R-K-RANGE", "R-K-WEIGHTED", "R-K-HEALTH", "R-K-STRATEGIC", "R-K-COMPOSE", "R-K-MAJOR", "R-K-DEADLINE",
     "R-K-AFTER-END", "R-K-LINKED", "R-K-PRODUCTS",
-    "R-S-WARN", "R-S-EXTRA", "R-S-NEG", "R-S-HOLD",
+    "R-S-WARN", "R-S-EXTRA", "R-S-NEG",
 }
 
 
