@@ -102,6 +102,7 @@ class ProposalAction(models.TextChoices):
 
     RECYCLE = "recycle", _("立即回收")
     CONTINUE_OWN_CHANNEL = "continue_own_channel", _("停止新增用户，存量转自有渠道结算")
+    CONTINUE = "continue", _("停止新增用户，存量继续服务（不涉及自有渠道 CP 结算）")
     UNSUBSCRIBE_AND_RECYCLE = "unsubscribe_and_recycle", _("停止新增用户，分批退订后回收")
 
 

@@ -161,9 +161,9 @@ def exit_disposition(
     """What happens to one code when its partner exits (R-B-EXIT), with the reason.
 
     Violations, per-use codes and monthly codes under ``min_users`` are recycled at once. Monthly codes
-    at or above it stop taking new users and continue under own-channel settlement when service can go on
-    and the category allows it; otherwise users are unsubscribed (in batches of ``batch_size``) and the
-    code recycled.
+    at or above it stop taking new users and, when service can go on, continue: under own-channel CP settlement,
+    or — for the categories in ``own_channel_excluded`` (joint membership) — without it. Otherwise users are
+    unsubscribed (in batches of ``batch_size``) and the code recycled.
     """
     if for_violation:
         return ExitDisposition(
@@ -176,7 +176,17 @@ def exit_disposition(
             "recycle", 0, [breakdown_item(rule, None, f"包月代码用户数 {users} < {min_users}：立即回收", passed=True)]
         )
     head = f"包月代码用户数 {users} ≥ {min_users}：停止新增用户"
-    if service_can_continue and category not in own_channel_excluded:
+    if service_can_continue and category in own_channel_excluded:
+        # 按自有渠道模式进行 CP 结算（联合会员代码不涉及）: the exception is the settlement, not the continuation
+        return ExitDisposition(
+            "continue", 0,
+            [breakdown_item(
+                rule, None, f"{head}；内容可继续提供，存量用户继续服务，不涉及自有渠道 CP 结算（{category}），"
+                            f"此后适用年末清理（R-B-YEAREND）",
+                passed=True,
+            )],
+        )
+    if service_can_continue:
         return ExitDisposition(
             "continue_own_channel", 0,
             [breakdown_item(
@@ -184,7 +194,7 @@ def exit_disposition(
                 passed=True,
             )],
         )
-    why = "联合会员代码不转自有渠道结算" if category in own_channel_excluded else "无法继续为存量用户服务"
+    why = "无法继续为存量用户服务"
     batches = math.ceil(users / batch_size) if users > batch_size else 1
     in_batches = f"，超过 {batch_size} 户分 {batches} 批退订" if users > batch_size else ""
     return ExitDisposition(

@@ -162,8 +162,9 @@ def recycling_proposal_approved(*, obj: CodeRecyclingProposal, actor) -> Busines
     code = BusinessCode.objects.select_for_update().get(pk=obj.code_id)
     today = timezone.localdate()
     data = {"proposal": obj.pk, "action": obj.action, "unsubscribe_batches": obj.unsubscribe_batches}
-    if obj.action == ProposalAction.CONTINUE_OWN_CHANNEL:
-        code.own_channel_settlement = True
+    if obj.action in (ProposalAction.CONTINUE_OWN_CHANNEL, ProposalAction.CONTINUE):
+        # a joint-membership code continues without own-channel CP settlement (R-B-EXIT)
+        code.own_channel_settlement = obj.action == ProposalAction.CONTINUE_OWN_CHANNEL
         if code.status == CodeStatus.NO_NEW_USERS:
             code.save()
             audit_record(obj=code, action="code_own_channel", actor=actor, rule_id=obj.rule_id, data=data)

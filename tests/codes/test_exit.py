@@ -20,6 +20,7 @@ MONTHLY, PER_USE = CodeKind.MONTHLY, CodeKind.PER_USE
 EXCLUSIVE, JOINT = CodeCategory.CHANNEL_EXCLUSIVE, CodeCategory.JOINT_MEMBERSHIP
 RECYCLE, CONTINUE, UNSUBSCRIBE = (ProposalAction.RECYCLE, ProposalAction.CONTINUE_OWN_CHANNEL,
                                   ProposalAction.UNSUBSCRIBE_AND_RECYCLE)
+KEEP = ProposalAction.CONTINUE  # continues without own-channel CP settlement (joint membership)
 
 
 @pytest.mark.parametrize(
@@ -29,8 +30,11 @@ RECYCLE, CONTINUE, UNSUBSCRIBE = (ProposalAction.RECYCLE, ProposalAction.CONTINU
         (MONTHLY, EXCLUSIVE, 999, ExitReason.NO_RENEWAL, True, RECYCLE, 0),
         (MONTHLY, EXCLUSIVE, 1000, ExitReason.NO_RENEWAL, True, CONTINUE, 0),
         (MONTHLY, CodeCategory.RINGBACK_MONTHLY, 80000, ExitReason.TERMINATION, True, CONTINUE, 0),
-        (MONTHLY, JOINT, 1000, ExitReason.TERMINATION, True, UNSUBSCRIBE, 1),  # joint membership: no own channel
-        (MONTHLY, JOINT, 5000, ExitReason.TERMINATION, True, UNSUBSCRIBE, 5),
+        (MONTHLY, JOINT, 999, ExitReason.TERMINATION, True, RECYCLE, 0),
+        (MONTHLY, JOINT, 1000, ExitReason.TERMINATION, True, KEEP, 0),  # joint membership: kept, no CP settlement
+        (MONTHLY, JOINT, 5000, ExitReason.NO_RENEWAL, True, KEEP, 0),
+        (MONTHLY, JOINT, 5000, ExitReason.TERMINATION, False, UNSUBSCRIBE, 5),
+        (MONTHLY, JOINT, 5000, ExitReason.VIOLATION, True, RECYCLE, 0),
         (MONTHLY, EXCLUSIVE, 1000, ExitReason.TERMINATION, False, UNSUBSCRIBE, 1),
         (MONTHLY, EXCLUSIVE, 1001, ExitReason.TERMINATION, False, UNSUBSCRIBE, 2),
         (MONTHLY, EXCLUSIVE, 2500, ExitReason.TERMINATION, False, UNSUBSCRIBE, 3),
@@ -38,10 +42,10 @@ RECYCLE, CONTINUE, UNSUBSCRIBE = (ProposalAction.RECYCLE, ProposalAction.CONTINU
         (PER_USE, EXCLUSIVE, 0, ExitReason.VIOLATION, True, RECYCLE, 0),
     ],
 )
-def test_exit_rules_for_each_code_kind(kind, category, users, reason, can_continue, action, batches):
+def test_exit_rules_for_each_code_kind_r_b_exit(kind, category, users, reason, can_continue, action, batches):
     """R-B-EXIT: per-use and monthly < 1,000 users recycled at once; all codes on violations; monthly ≥ 1,000
-    stop new users and continue under own-channel settlement (not joint membership) or are unsubscribed in
-    batches of 1,000 and recycled."""
+    stop new users and, when service can go on, continue — under own-channel CP settlement, or for joint
+    membership without it (联合会员代码不涉及) — else are unsubscribed in batches of 1,000 and recycled."""
     code = BusinessCodeFactory(kind=kind, category=category)
     CodeMonthlyStatFactory(code=code, month=dt.date(2026, 8, 1), users=users + 7)
     CodeMonthlyStatFactory(code=code, month=dt.date(2026, 9, 1), users=users)  # the latest before the exit
@@ -56,12 +60,17 @@ def test_exit_rules_for_each_code_kind(kind, category, users, reason, can_contin
     assert proposal.partner_exit == partner_exit
 
 
-def test_pure_disposition_names_its_reason():
-    result = exit_disposition(kind="monthly", category="joint_membership", users=3000, for_violation=False,
-                              service_can_continue=True, min_users=1000, batch_size=1000,
-                              own_channel_excluded=["joint_membership"], rule="R-B-EXIT")
-    assert result.action == "unsubscribe_and_recycle" and result.batches == 3
-    assert "联合会员代码不转自有渠道结算" in result.items[0]["detail"] and "分 3 批退订" in result.items[0]["detail"]
+def test_pure_disposition_names_its_reason_r_b_exit():
+    kept = exit_disposition(kind="monthly", category="joint_membership", users=3000, for_violation=False,
+                            service_can_continue=True, min_users=1000, batch_size=1000,
+                            own_channel_excluded=["joint_membership"], rule="R-B-EXIT")
+    assert kept.action == "continue" and kept.batches == 0
+    assert "不涉及自有渠道 CP 结算" in kept.items[0]["detail"] and "R-B-YEAREND" in kept.items[0]["detail"]
+    ended = exit_disposition(kind="monthly", category="joint_membership", users=3000, for_violation=False,
+                             service_can_continue=False, min_users=1000, batch_size=1000,
+                             own_channel_excluded=["joint_membership"], rule="R-B-EXIT")
+    assert ended.action == "unsubscribe_and_recycle" and ended.batches == 3
+    assert "无法继续" in ended.items[0]["detail"] and "分 3 批退订" in ended.items[0]["detail"]
 
 
 def test_exit_covers_only_that_partner_and_type_and_is_idempotent():
@@ -78,11 +87,14 @@ def test_exit_covers_only_that_partner_and_type_and_is_idempotent():
     assert list(CodeRecyclingProposal.objects.values_list("code", flat=True)) == [code.pk]
 
 
-def test_approved_exit_proposals_change_the_codes(reviewers, director):
-    """R-B-EXIT through R-B-PROCESS: continuation leaves partner settlement; recycling starts at once."""
+def test_approved_exit_proposals_change_the_codes_r_b_exit(reviewers, director):
+    """R-B-EXIT through R-B-PROCESS: continuation leaves partner settlement (own channel, or none for a joint
+    membership code, which is kept with no new users); recycling starts at once."""
     keep = BusinessCodeFactory(kind=MONTHLY)
     drop = BusinessCodeFactory(kind=PER_USE, contract=keep.contract)
+    joint = BusinessCodeFactory(kind=MONTHLY, category=JOINT, contract=keep.contract)
     CodeMonthlyStatFactory(code=keep, month=dt.date(2026, 10, 1), users=4000)
+    CodeMonthlyStatFactory(code=joint, month=dt.date(2026, 10, 1), users=1000)
     internal = InternalCodeFactory()
     partner_exit = partner_exit_register(partner=keep.partner, exit_date=EXIT_DAY, reason=ExitReason.TERMINATION)
     code_exit_propose(partner_exit=partner_exit)
@@ -92,10 +104,13 @@ def test_approved_exit_proposals_change_the_codes(reviewers, director):
         process_approve(obj=proposal, actor=director)
     keep.refresh_from_db()
     drop.refresh_from_db()
+    joint.refresh_from_db()
     assert (keep.status, keep.own_channel_settlement) == (CodeStatus.NO_NEW_USERS, True)
+    assert (joint.status, joint.own_channel_settlement, joint.stopped_new_users_on is not None) == (
+        CodeStatus.NO_NEW_USERS, False, True)
     assert drop.status == CodeStatus.RECYCLING
     # approved proposals are left as they are on a re-run; changing their numbers is refused
-    assert code_exit_propose(partner_exit=partner_exit)["unchanged"] == 2
+    assert code_exit_propose(partner_exit=partner_exit)["unchanged"] == 3
     keep.stats.update(users=500)
     with pytest.raises(JobRefused):
         code_exit_propose(partner_exit=partner_exit)
