@@ -27,6 +27,16 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 
+def reentry_ban_refusal(partner: "Partner", on) -> str:
+    """Why a new contract or code application of ``partner`` on date ``on`` is refused by its re-entry ban
+    (R-X-EXIT: 2 年内不得重新申请接入), naming the ban's end date; empty when none is in force on ``on``."""
+    until = partner.reentry_banned_until
+    if until is None or on is None or on >= until:
+        return ""
+    return (f"R-X-EXIT：合作方 {partner.code} 因重大违规终止合作，禁止重新申请接入至 {until:%Y-%m-%d}"
+            f"（{until:%Y-%m-%d} 起方可重新合作）")
+
+
 def validate_first_of_month(value) -> None:
     if value is not None and value.day != 1:
         raise ValidationError(_("月份须为当月第一天（YYYY-MM-01）。"), code="not_first_of_month")
@@ -161,6 +171,17 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.get_cooperation_type_display()} {self.start_date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        # a new contract (or one moved to another start) inside a re-entry ban is refused (R-X-EXIT)
+        if self.partner_id is None or self.start_date is None:
+            return
+        moved = not self._state.adding and Contract.objects.filter(pk=self.pk).exclude(
+            start_date=self.start_date).exists()
+        if self._state.adding or moved:
+            refusal = reentry_ban_refusal(self.partner, self.start_date)
+            if refusal:
+                raise ValidationError({"start_date": refusal})
 
 
 class SubChannel(models.Model):

@@ -15,7 +15,7 @@ from core.approval import approval_submit, user_has_role
 from core.audit import audit_record
 from core.choices import ApprovalStatus, ApproverRole
 from core.months import format_month
-from partners.models import Contract, Partner
+from partners.models import Contract, Partner, reentry_ban_refusal
 
 from .. import selectors
 from ..choices import (
@@ -92,6 +92,9 @@ def application_apply(
     if contract is not None:
         if not staff and caller_partner_id(actor) != contract.partner_id:
             raise ValidationError({"contract": "合同不存在"})
+        refusal = reentry_ban_refusal(contract.partner, on)
+        if refusal:
+            raise ValidationError({"contract": refusal})
         if contract.start_date > on or (contract.end_date and contract.end_date < on):
             raise ValidationError({"contract": f"合同不在有效期内（{on:%Y-%m-%d}）"})
         # one partner's applications are counted against its limits one at a time

@@ -25,7 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partners.choices import IncubationBasis
-from partners.models import Contract, Partner, RelatedGroup
+from partners.models import Contract, Partner, RelatedGroup, reentry_ban_refusal
 from partners.services import contract_default_incubation
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force_or_oldest
 
@@ -214,6 +214,11 @@ class ContractsWriter(BulkWriter):
             values = dict(zip(self.fields, row[1:], strict=True))
             explicit = values.pop("incubation", None)
             obj = stored.get(self._key(row))
+            refusal = "" if obj is not None else reentry_ban_refusal(partners[values["partner_id"]],
+                                                                      values["start_date"])
+            if refusal:
+                self.result.add_error(row[0], "start_date", refusal)
+                continue
             try:
                 incubation = self._incubation(values, explicit, obj, partners[values["partner_id"]])
             except NoRuleSetInForce:
