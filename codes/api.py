@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 from partners.models import Contract
 
 from . import filters
@@ -49,7 +50,8 @@ class CodeMonthlyStatViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.CodeMonthlyStatFilter
 
 
-class CodeApplicationViewSet(PartnerScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CodeApplicationViewSet(ExportViewSetMixin, PartnerScopedMixin, mixins.CreateModelMixin,
+                             viewsets.ReadOnlyModelViewSet):
     """Applications with their eligibility breakdown and reviews; a partner applies for its own contracts."""
 
     partner_may_write = True

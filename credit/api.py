@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from core.api.approval import ApprovalActionsMixin
 from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 from core.months import parse_date
 from enforcement.models import Restriction
 from enforcement.selectors import in_force_q, restrictions_in_force_by_partner
@@ -20,7 +21,7 @@ from .models import CompanyImportanceEvidence, MajorViolation
 from .services import company_importance_file
 
 
-class CreditScoreViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class CreditScoreViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly credit scores (R-K-RANGE); partners see only approved ones. ``path/``: the way to the next grade.
 
     Staff: ``POST {id}/submit/``, ``approve/`` (division leader; issues the grade's sanctions), ``return/``.
@@ -37,7 +38,7 @@ class CreditScoreViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.Read
         return Response(serializers.CreditPathSerializer(selectors.credit_score_path(score=self.get_object())).data)
 
 
-class CreditSanctionViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class CreditSanctionViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Sanctions of published grades and linked penalties, with due dates (R-K-DEADLINE) and status."""
 
     queryset = selectors.credit_sanctions()
