@@ -83,6 +83,8 @@ def _json_text(value) -> str:
 
 def _field_column(field: models.Field) -> list[Column]:
     name, header = field.name, str(field.verbose_name)
+    if field.primary_key and isinstance(field, models.AutoField):
+        header = gettext("编号")
     if field.is_relation:
         related = field.related_model
         if related._meta.label == "partners.Partner":
