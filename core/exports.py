@@ -88,8 +88,10 @@ def _field_column(field: models.Field) -> list[Column]:
     if field.is_relation:
         related = field.related_model
         if related._meta.label == "partners.Partner":
-            return [Column(f"{header}{gettext('编码')}", lambda o, n=name: getattr(getattr(o, n), "code", "")),
-                    Column(f"{header}{gettext('名称')}", lambda o, n=name: getattr(getattr(o, n), "name", ""))]
+            code_header = gettext("%(field)s编码") % {"field": header}
+            name_header = gettext("%(field)s名称") % {"field": header}
+            return [Column(code_header, lambda o, n=name: getattr(getattr(o, n), "code", "")),
+                    Column(name_header, lambda o, n=name: getattr(getattr(o, n), "name", ""))]
         return [Column(header, lambda o, n=name: "" if getattr(o, n) is None else str(getattr(o, n)))]
     if field.choices:
         return [Column(header, lambda o, n=name: getattr(o, f"get_{n}_display")())]

@@ -1,5 +1,5 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -106,16 +106,13 @@ class CompanyImportanceViewSet(PartnerScopedMixin, mixins.CreateModelMixin, view
         if is_staff_user(user):
             partner = data.pop("partner", None)
             if partner is None:
-                raise ValidationError({"partner": ["运营人员提交时须填写合作方编码"]})
+                raise ValidationError({"partner": [_("运营人员提交时须填写合作方编码")]})
             channel = EvidenceChannel.STAFF
         else:
             data.pop("partner", None)
             partner = Partner.objects.get(pk=caller_partner_id(user))
             channel = EvidenceChannel.PARTNER_API
-        try:
-            serializer.instance = company_importance_file(partner=partner, channel=channel, actor=user, **data)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        serializer.instance = company_importance_file(partner=partner, channel=channel, actor=user, **data)
 
 
 class MajorViolationViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):

@@ -37,7 +37,7 @@ def test_labels_in_english_when_asked(partner_a, staff_client):
     row = staff_client.get(reverse("assessment-list"), HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]
     assert row["cooperation_type"] == "sales_channel"
     assert row["cooperation_type_display"] == "Digital product sales channel"
-    assert row["status_display"] == "Approved"
+    assert row["status_display"] == "Approved (published)"
 
 
 @pytest.mark.parametrize(("prefix", "viewset", "basename"), REGISTRY, ids=[b for _, _, b in REGISTRY])
