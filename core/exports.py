@@ -169,8 +169,8 @@ def _write_sheet(sheet, rows, columns: list[Column], *, totals: bool) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _items_sheet(sheet, rows) -> None:
-    """Every breakdown line of every row: the row, then the item's rule, points and detail."""
+def _items_sheet(sheet, rows, row_columns: list[Column]) -> None:
+    """Every breakdown line of every row: the row's identifying columns, then the item's rule, points, detail."""
     keys: list[str] = []
     lines = []
     for obj in rows:
@@ -180,7 +180,7 @@ def _items_sheet(sheet, rows) -> None:
             lines.append((obj, item))
     headers = {"rule": gettext("规则编号"), "item": gettext("项目"), "points": gettext("分值"),
                "detail": gettext("说明"), "weight": gettext("权重")}
-    columns = [Column(gettext("记录"), lambda line: str(line[0]))]
+    columns = [Column(c.header, lambda line, c=c: c.value(line[0])) for c in row_columns]
     columns += [Column(headers.get(k, k), lambda line, k=k: _plain(line[1].get(k))) for k in keys]
     _write_sheet(sheet, lines, columns, totals=False)
 
@@ -192,9 +192,11 @@ def _plain(value):
 
 
 def workbook_bytes(rows: Iterable, columns: list[Column], *, title: str = "", group_by: Callable | None = None,
-                   totals: bool = False, items_sheet: bool = False, empty_text: str = "") -> bytes:
+                   totals: bool = False, items_sheet: bool = False, item_row_columns: list[Column] | None = None,
+                   empty_text: str = "") -> bytes:
     """The rows as an xlsx file: one sheet (``title``), or one sheet per ``group_by(row)`` in sorted order;
-    ``totals`` adds a 合计 row of the money columns; ``items_sheet`` adds a sheet of every breakdown line."""
+    ``totals`` adds a 合计 row of the money columns; ``items_sheet`` adds a sheet of every breakdown line, each
+    with ``item_row_columns`` of its row (default: the first column)."""
     rows = list(rows)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -211,7 +213,7 @@ def workbook_bytes(rows: Iterable, columns: list[Column], *, title: str = "", gr
     for name, group in groups.items():
         _write_sheet(workbook.create_sheet(_sheet_title(name)), group, columns, totals=totals)
     if items_sheet:
-        _items_sheet(workbook.create_sheet(gettext("计算明细")), rows)
+        _items_sheet(workbook.create_sheet(gettext("计算明细")), rows, item_row_columns or columns[:1])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -247,6 +249,8 @@ class Exporter:
     totals = False
     items_sheet: bool | None = None  # None: when the model stores a breakdown (``items``)
     ordering: tuple[str, ...] = ()
+    #: the fields repeated on each line of the breakdown sheet, to tell whose line it is
+    item_row_fields: tuple[str, ...] = ("id", "partner", "cooperation_type", "month", "date")
 
     def __init__(self, model):
         self.model = model
@@ -268,8 +272,11 @@ class Exporter:
         if items_sheet is None:
             items_sheet = any(f.name == "items" for f in self.model._meta.concrete_fields)
         group_by = (lambda row: format_month(row.month)) if self.month_sheets else None
+        names = {f.name for f in self.model._meta.concrete_fields}
+        item_row_columns = model_columns(self.model, fields=[f for f in self.item_row_fields if f in names])
         return workbook_bytes(rows, self.columns(), title=str(self.model._meta.verbose_name_plural),
-                              group_by=group_by, totals=self.totals, items_sheet=items_sheet)
+                              group_by=group_by, totals=self.totals, items_sheet=items_sheet,
+                              item_row_columns=item_row_columns)
 
     def response(self, queryset) -> HttpResponse:
         rows = list(self.prepare(queryset))

@@ -89,8 +89,9 @@ def test_assessments_export_their_items_on_a_second_sheet(partner_a, staff_clien
     book = workbook(staff_client.get(reverse("assessment-export")).content)
     assert book.sheetnames[-1] == "计算明细"
     items = list(book["计算明细"].iter_rows(values_only=True))
-    assert items[0][:2] == ("记录", "规则编号")
-    assert [row[1] for row in items[1:]] == [item["rule"] for item in assessment.items]
+    assert items[0][:6] == ("编号", "合作方编码", "合作方名称", "合作类型", "月份", "规则编号")
+    assert [row[5] for row in items[1:]] == [item["rule"] for item in assessment.items]
+    assert {row[:5] for row in items[1:]} == {(assessment.pk, "PA", "甲公司", "数字产品销售渠道", "2026-10")}
 
 
 @pytest.mark.parametrize("label", EXPORT_ADMINS)
