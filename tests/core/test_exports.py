@@ -121,3 +121,11 @@ def test_export_dates_are_dates_and_money_has_two_decimals(partner_a, staff_clie
     MAKERS["restriction"](partner_a)
     sheet = workbook(staff_client.get(reverse("restriction-export")).content).worksheets[0]
     assert any(isinstance(c.value, dt.datetime) and c.number_format == "yyyy-mm-dd" for c in sheet[2])
+
+
+def test_export_headers_and_labels_follow_the_request_language(partner_a, staff_client):
+    MAKERS["warning"](partner_a)
+    sheet = workbook(staff_client.get(reverse("warning-export"), HTTP_ACCEPT_LANGUAGE="en").content).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["No.", "Partner code", "Partner name"] and "Warning level" in headers
+    assert "Digital product sales channel" in [c.value for c in sheet[2]]
