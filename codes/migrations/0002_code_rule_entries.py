@@ -5,6 +5,8 @@ Keys already present in a set are left as they are (a set may have been edited b
 
 from django.db import migrations
 
+from core.migration_helpers import rule_entries_operation
+
 
 def num(value):
     return {"value": value}
@@ -76,28 +78,7 @@ ENTRIES = [
 ]
 
 
-def add_entries(apps, schema_editor):
-    RuleSet = apps.get_model("scoring", "RuleSet")
-    RuleEntry = apps.get_model("scoring", "RuleEntry")
-    new = []
-    for rule_set in RuleSet.objects.all():
-        present = set(RuleEntry.objects.filter(rule_set=rule_set).values_list("key", flat=True))
-        new += [
-            RuleEntry(rule_set=rule_set, key=key, rule_id=rule_id, kind=kind, value=value, unit=unit,
-                      description=description, source=source, assumed=assumed)
-            for key, rule_id, kind, value, unit, description, source, assumed in ENTRIES
-            if key not in present
-        ]
-    RuleEntry.objects.bulk_create(new)
-
-
-def remove_entries(apps, schema_editor):
-    apps.get_model("scoring", "RuleEntry").objects.filter(
-        key__in=[entry[0] for entry in ENTRIES], rule_set__locked=False
-    ).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("codes", "0001_initial"), ("scoring", "0002_default_rule_set")]
 
-    operations = [migrations.RunPython(add_entries, remove_entries)]
+    operations = [rule_entries_operation(ENTRIES)]
