@@ -52,13 +52,22 @@ def rule_entries_remove(apps, entries) -> None:
     ).delete()
 
 
+def rule_entries_functions(entries):
+    """The (forward, backward) pair of ``RunPython`` functions for ``entries``."""
+
+    def add_entries(apps, schema_editor):
+        rule_entries_add(apps, entries)
+
+    def remove_entries(apps, schema_editor):
+        rule_entries_remove(apps, entries)
+
+    return add_entries, remove_entries
+
+
 def rule_entries_operation(entries) -> migrations.RunPython:
     """The reversible operation adding ``entries`` (key, rule_id, kind, value, unit, description, source,
     assumed) to every existing rule set."""
-    return migrations.RunPython(
-        lambda apps, schema_editor: rule_entries_add(apps, entries),
-        lambda apps, schema_editor: rule_entries_remove(apps, entries),
-    )
+    return migrations.RunPython(*rule_entries_functions(entries))
 
 
 def beat_schedule_add(apps, tasks) -> None:

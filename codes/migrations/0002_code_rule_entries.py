@@ -5,7 +5,7 @@ Keys already present in a set are left as they are (a set may have been edited b
 
 from django.db import migrations
 
-from core.migration_helpers import rule_entries_operation
+from core.migration_helpers import rule_entries_functions
 
 
 def num(value):
@@ -77,8 +77,10 @@ ENTRIES = [
      "内部单位代码：申请部门总监、分管领导审批后由接收部门总监确认", "第五章", False),
 ]
 
+add_entries, remove_entries = rule_entries_functions(ENTRIES)
+
 
 class Migration(migrations.Migration):
     dependencies = [("codes", "0001_initial"), ("scoring", "0002_default_rule_set")]
 
-    operations = [rule_entries_operation(ENTRIES)]
+    operations = [migrations.RunPython(add_entries, remove_entries)]
