@@ -39,8 +39,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A migu_ops beat --loglevel=INFO
 
+## make lint: ruff and the import boundaries (import-linter contracts in pyproject.toml)
 lint: install
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports
 
 bench-import: install
 	$(BIN)/python bench/import_complaints.py
