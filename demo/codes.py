@@ -1,7 +1,7 @@
 """Business codes in the demo (RULES.md §6): two monthly batches and the current open one, an application at every
 step of the review chain, statistics imported through ``code_stats``, one code change and one recycled code.
 
-Applicants are partners with a clean complaint record (``replay.clean_partners``), so no warning suspension can
+Applicants are partners never notified in the demo months (``replay.clean_partners``), so no warning suspension can
 block their applications (R-B-BLOCK) at any point of the replay.
 """
 

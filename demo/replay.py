@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
 from controls.choices import ControlEventType
 from controls.models import ControlEvent
 from controls.services import control_event_create, extra_penalty_create
@@ -43,8 +41,8 @@ from credit.services import (
 )
 from enforcement.choices import RestrictedAction
 from partners.choices import CooperationType
-from partners.models import ComplaintTicket, Contract, MonthlyRevenue, Partner, SubChannel
-from scoring.models import MonthlyAssessment, PenaltyProposal
+from partners.models import Contract, MonthlyRevenue, Partner, SubChannel
+from scoring.models import DailyNotification, MonthlyAssessment, PenaltyProposal
 from scoring.services import daily_notifications_job, monthly_assessment_job
 from settlement.models import SettlementStatement, WriteDown
 from settlement.services import settlement_run_job, write_down_record
@@ -105,17 +103,14 @@ def contract_of(code: str, cooperation_type: str = CooperationType.SALES_CHANNEL
 
 
 def clean_partners(*, exclude: set[str]) -> list[Partner]:
-    """Partners that never had 25 unknowing-subscription tickets on one day (so no warning can suspend them),
+    """Partners never notified (R-D-NOTIFY) in the demo months, so no warning can suspend them (R-D-WARN),
     outside the credit cast and the violator's related group: in code order, so the choice is the same each time."""
-    busy = set(
-        ComplaintTicket.objects.values("partner_id", "cooperation_type", "received_on")
-        .annotate(n=Count("id")).filter(n__gte=25).values_list("partner_id", flat=True)
-    )
+    notified = set(DailyNotification.objects.filter(notifications__gt=0).values_list("partner_id", flat=True))
     violator = partner(VIOLATOR)
     queryset = Partner.objects.filter(code__startswith="DEMO").exclude(code__in=exclude).order_by("code")
     if violator is not None and violator.related_group_id:
         queryset = queryset.exclude(related_group_id=violator.related_group_id)
-    return [p for p in queryset if p.pk not in busy]
+    return [p for p in queryset if p.pk not in notified]
 
 
 # --- jobs, called as their commands call them ----------------------------------------------------------------
