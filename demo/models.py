@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DemoLoad(models.Model):
-    """One completed demo load: its fingerprint (demo version, size, anchor month) and what it produced.
+    """One completed demo load: its fingerprint (demo version and size), the day it was anchored on, what it produced.
 
     ``seed_demo`` skips the whole load when the latest row's fingerprint matches and the row counts it recorded
     (``checks``) still match the database; any difference runs the full, idempotent load again.

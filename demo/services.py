@@ -1,8 +1,8 @@
 """Demo: load the dataset, replay its months as staff would (jobs, entries, approvals) and leave work in every inbox.
 
-``demo_load`` is idempotent. A completed load is recorded (``DemoLoad``) with a fingerprint of the demo version,
-its size and its anchor month; loading again with the same fingerprint while the recorded row counts still match
-does nothing (the fast path ``make run`` takes on an existing database).
+``demo_load`` is idempotent. A completed load is recorded (``DemoLoad``) with a fingerprint of the demo version and
+its size (and the day it was anchored on); loading again with the same fingerprint while the recorded row counts
+still match does nothing (the fast path ``make run`` takes on an existing database), even in a later month.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def demo_people() -> steps.People:
     return steps.People(ops=users["demo_ops"], ops_team=team, head=users["demo_head"], leader=users["demo_leader"])
 
 
-def _fingerprint(*, partner_count: int, months: int, anchor: dt.date) -> str:
-    text = f"v{DEMO_VERSION}|{partner_count}|{months}|{anchor:%Y-%m}"
+def _fingerprint(*, partner_count: int, months: int) -> str:
+    """The demo stays as first loaded (anchored on that day) until its version or size changes."""
+    text = f"v{DEMO_VERSION}|{partner_count}|{months}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -139,7 +140,7 @@ def demo_load(*, partner_count: int = 50, months: int = 4, today: dt.date | None
     if partner_count < MIN_PARTNERS or months < MIN_MONTHS:
         raise ValidationError(
             f"演示数据至少需要 {MIN_PARTNERS} 个合作方和 {MIN_MONTHS} 个月（或只加载数据 --data-only）")
-    fingerprint = _fingerprint(partner_count=partner_count, months=months, anchor=today)
+    fingerprint = _fingerprint(partner_count=partner_count, months=months)
     previous = DemoLoad.objects.filter(fingerprint=fingerprint).first()
     if previous is not None and not force and previous.checks == _checks():
         return {**previous.counts, "fast_path": 1}
