@@ -108,6 +108,13 @@ def _import_stats(replay: Replay, month: dt.date, rows: list[tuple[str, int, int
         raise RuntimeError(f"demo code_stats import rejected: {result.errors[:3]}")
 
 
+def _stats_row(code: BusinessCode, index: int, growth: float = 1.0) -> tuple[str, int, int]:
+    """Users for monthly codes, orders for per-use codes (the other column 0, as the import requires)."""
+    if code.kind == CodeKind.MONTHLY:
+        return code.code, int(62_000 * growth), 0
+    return code.code, 0, int((18_000 - 4_000 * index) * growth)
+
+
 def demo_codes(replay: Replay) -> None:
     people = replay.people
     first, second = replay.months[-2], replay.months[-1]
@@ -132,16 +139,20 @@ def demo_codes(replay: Replay) -> None:
         name="广东省公司", defaults={"kind": InternalUnitKind.PROVINCIAL_COMPANY, "receiving_department": "市场部"})
     internal = _apply(replay, internal_unit=unit, on=first + dt.timedelta(days=8), kind=CodeKind.MONTHLY,
                       name="广东和彩铃包月", price="5.00", category=CodeCategory.RINGBACK_MONTHLY)
+    karaoke = _apply(replay, contract=started, on=first + dt.timedelta(days=9), kind=CodeKind.PER_USE,
+                     name="K歌点播按次", price="1.00")
+    audiobook = _apply(replay, contract=waiting, on=first + dt.timedelta(days=9), kind=CodeKind.PER_USE,
+                       name="有声读物按次", price="2.00")
     _close(replay, first)
     review_day = first + dt.timedelta(days=20)
-    for application in (monthly, per_use):
+    for application in (monthly, per_use, karaoke, audiobook):
         application = _review(replay, application, reviewers=full_panel, day=review_day)
         _decide(replay, application, actor=people.head, day=review_day + dt.timedelta(days=1), step="director_review")
     _review(replay, failing, reviewers=[colleague_a], day=review_day, failing="promotion_plan")
     _decide(replay, internal, actor=people.head, day=review_day + dt.timedelta(days=1), step="director_review")
     del over_limit  # ineligible (R-B-FIRST limit, no R-B-MORE basis): returned by the batch closing itself
     granted = []
-    for application in (monthly, per_use):
+    for application in (monthly, per_use, karaoke, audiobook):
         application.refresh_from_db()
         code = application.granted_code
         if code is not None and code.status == CodeStatus.APPLIED:
@@ -151,8 +162,7 @@ def demo_codes(replay: Replay) -> None:
             granted.append(code)
     monthly_code = next((c for c in granted if c.kind == CodeKind.MONTHLY), None)
     per_use_code = next((c for c in granted if c.kind == CodeKind.PER_USE), None)
-    _import_stats(replay, first, [(c.code, 62_000 if c.kind == CodeKind.MONTHLY else 0,
-                                   18_000 if c.kind == CodeKind.PER_USE else 0) for c in granted])
+    _import_stats(replay, first, [_stats_row(c, index) for index, c in enumerate(granted)])
 
     # Batch of the latest month: an additional code at the company leader, a first batch at the director,
     # two at the product initial review (one with a review already, one untouched by demo_ops).
@@ -171,9 +181,8 @@ def demo_codes(replay: Replay) -> None:
     _decide(replay, more, actor=people.head, day=review_day + dt.timedelta(days=1), step="director_review")
     _review(replay, at_director, reviewers=full_panel, day=review_day)
     _review(replay, started_review, reviewers=[colleague_a], day=review_day)
-    _import_stats(replay, second, [
-        (c.code, 63_500 if c.kind == CodeKind.MONTHLY else 0, 0) for c in (monthly_code,) if c is not None
-    ])
+    _import_stats(replay, second, [_stats_row(c, index, growth=1.05) for index, c in enumerate(granted)
+                                   if c.status == CodeStatus.ACTIVE and c.pk != getattr(per_use_code, "pk", None)])
 
     # The current month's batch is open: one application filed, not yet handed to review.
     _apply(replay, contract=drafted, on=replay.calendar.day(current), kind=CodeKind.PER_USE, name="铃声DIY按次",
