@@ -123,16 +123,18 @@ def demo_codes(replay: Replay) -> None:
     if len(contracts) < 6:
         return
     main, returned, director_case, started, waiting, drafted = contracts[:6]
-    ops, colleague_a, colleague_b, _clerk = people.ops, *people.ops_team
+    ops, colleague_a, colleague_b, clerk = people.ops, *people.ops_team
     full_panel = [colleague_a, colleague_b, ops]
 
-    # Batch of the older month: two codes granted and activated, one returned at review, one over the limit.
+    # Batch of the older month: four codes granted and activated (one monthly, three per-use), one returned at the
+    # initial review, one over the first-batch limit, one internal-unit code at the company leader.
     monthly = _apply(replay, contract=main, on=first + dt.timedelta(days=5), kind=CodeKind.MONTHLY,
                      name="畅听音乐包月", price="15.00")
     per_use = _apply(replay, contract=main, on=first + dt.timedelta(days=5), kind=CodeKind.PER_USE,
                      name="单曲点播按次", price="2.00")
-    over_limit = _apply(replay, contract=main, on=first + dt.timedelta(days=6), kind=CodeKind.MONTHLY,
-                        name="畅听音乐包月（二）", price="20.00")
+    # over the first-batch limit with no R-B-MORE basis yet: the batch closing returns it with the reasons
+    _apply(replay, contract=main, on=first + dt.timedelta(days=6), kind=CodeKind.MONTHLY,
+           name="畅听音乐包月（二）", price="20.00")
     failing = _apply(replay, contract=returned, on=first + dt.timedelta(days=7), kind=CodeKind.MONTHLY,
                      name="彩铃精选包月", price="6.00", category=CodeCategory.RINGBACK_MONTHLY)
     unit, _ = InternalUnit.objects.get_or_create(
@@ -150,7 +152,6 @@ def demo_codes(replay: Replay) -> None:
         _decide(replay, application, actor=people.head, day=review_day + dt.timedelta(days=1), step="director_review")
     _review(replay, failing, reviewers=[colleague_a], day=review_day, failing="promotion_plan")
     _decide(replay, internal, actor=people.head, day=review_day + dt.timedelta(days=1), step="director_review")
-    del over_limit  # ineligible (R-B-FIRST limit, no R-B-MORE basis): returned by the batch closing itself
     granted = []
     for application in (monthly, per_use, karaoke, audiobook):
         application.refresh_from_db()
@@ -172,9 +173,9 @@ def demo_codes(replay: Replay) -> None:
                          name="白金会员包月", price="20.00", category=CodeCategory.PLATINUM_MEMBER)
     started_review = _apply(replay, contract=started, on=second + dt.timedelta(days=6), kind=CodeKind.PER_USE,
                             name="有声书按次", price="3.00")
-    untouched = _apply(replay, contract=waiting, on=second + dt.timedelta(days=7), kind=CodeKind.MONTHLY,
-                       name="悦听渠道包月", price="10.00")
-    del untouched  # waits for its first initial review
+    # waits for its first initial review
+    _apply(replay, contract=waiting, on=second + dt.timedelta(days=7), kind=CodeKind.MONTHLY,
+           name="悦听渠道包月", price="10.00")
     _close(replay, second)
     review_day = second + dt.timedelta(days=20)
     more = _review(replay, more, reviewers=full_panel, day=review_day)
@@ -192,7 +193,7 @@ def demo_codes(replay: Replay) -> None:
     if monthly_code is not None and not CodeChangeRequest.objects.filter(code=monthly_code).exists():
         day = second + dt.timedelta(days=9)
         with replay.calendar.at(day, 10):
-            change = code_change_request_create(code=monthly_code, changes={"price": "12.00"}, actor=_clerk,
+            change = code_change_request_create(code=monthly_code, changes={"price": "12.00"}, actor=clerk,
                                                 reason="资费调整为12元/月（演示数据）", on=day)
             change = process_assess(obj=change, actor=ops, note="组内评估：资费调整不影响存量用户权益")
         with replay.calendar.at(day + dt.timedelta(days=1), 11):
@@ -200,7 +201,7 @@ def demo_codes(replay: Replay) -> None:
     if per_use_code is not None and per_use_code.status == CodeStatus.ACTIVE:
         day = second + dt.timedelta(days=12)
         with replay.calendar.at(day, 10) as on:
-            proposal = recycling_proposal_raise(code=per_use_code, actor=_clerk, reason="单曲点播产品下线", on=on)
+            proposal = recycling_proposal_raise(code=per_use_code, actor=clerk, reason="单曲点播产品下线", on=on)
             proposal = process_assess(obj=proposal, actor=ops, note="组内评估：无存量订购，同意回收")
         with replay.calendar.at(day + dt.timedelta(days=1), 11):
             process_approve(obj=proposal, actor=people.head, note=APPROVED)
