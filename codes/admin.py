@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from core.jobs import JobRefused
 from scoring.selectors import rule_book_for
 
@@ -213,7 +214,7 @@ class CodeApplicationInline(admin.TabularInline):
 
 
 @admin.register(CodeBatch)
-class CodeBatchAdmin(admin.ModelAdmin):
+class CodeBatchAdmin(ExportAdminMixin, admin.ModelAdmin):
     list_display = ["month", "status", "application_count", "eligible_count", "closed_at", "closed_by"]
     list_filter = ["status"]
     readonly_fields = ["month", "status", "closed_at", "closed_by"]
@@ -285,7 +286,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(CodeApplication)
-class CodeApplicationAdmin(SimpleHistoryAdmin):
+class CodeApplicationAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     list_display = ["id", "batch", "owner", "kind", "category", "name", "application_type", "grant_basis",
                     "eligible", "failed_rules", "stage", "status", "review_count"]
     list_filter = ["batch", "stage", "status", "application_type", "eligible", "kind", "owner_kind",

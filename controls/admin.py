@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 from partners.models import Partner
 from partners.selectors import partner_overview
@@ -97,7 +98,7 @@ class ControlMeasureInline(admin.TabularInline):
 
 
 @admin.register(ControlEvent)
-class ControlEventAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class ControlEventAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
     form = ControlEventForm
     change_form_template = "admin/controls/controlevent/change_form.html"
     list_display = ["partner", "event_type", "cooperation_type", "sub_channel", "province", "occurred_on", "status",

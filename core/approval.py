@@ -16,6 +16,21 @@ returns the reasons the row may not take that action now (empty when it may). Th
 ``approver_role`` and ``approval_rule_id`` (class attributes or per-object properties). ``approvable_kinds()`` lists
 every kind (what an inbox of pending approvals reads); ``approval_refusal()`` says, without changing anything,
 why a user may not act on a row now. A test asserts every concrete ``Approvable`` model is registered.
+
+Every status change of an approvable row goes through these transitions, with three documented exceptions, all
+system actions of jobs or hooks, none open to a user, each audited or reversible by the same job:
+
+- ``settlement.services`` (monthly settlement job): a *submitted* statement whose amounts change on recomputation
+  goes back to draft (submitter cleared) in the job's one bulk update, audited ``recompute_back_to_draft``
+  (R-S-BASE). It is not a "return" (no approver acts, no reason is asked) and the job writes thousands of rows in
+  one transaction under ``serialize_runs``, so it does not take one locked transition per row.
+- ``credit.services.violations`` (the approval hook of a major violation): the month's credit score is written
+  as *approved* (0, R-K-MAJOR) at once. The approval that carries it is the violation's own, which did go through
+  ``approval_approve`` (role check, self-approval refused, audited); the score is published with that decision,
+  audited ``credit_score_major_violation`` with the approver as actor.
+- ``credit.services.monthly`` (monthly credit job): recomputing a *returned* score whose figures changed writes it
+  back as a draft in the job's bulk update (not audited, like a fresh draft). Submitted and approved scores are
+  never touched (``JobRefused``/protected statuses).
 """
 
 from collections.abc import Callable

@@ -1,7 +1,15 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .choices import AuditAction
 from .models import AuditEvent
+
+
+def _known_action(action: str) -> str:
+    """Audit rows name only the actions listed in ``core.choices.AuditAction``."""
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to core.choices.AuditAction")
+    return action
 
 
 def audit_record(
@@ -15,7 +23,8 @@ def audit_record(
     to_status: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Write the one audit row that every state change leaves behind."""
+    """Write the one audit row that every state change leaves behind (``action``: an ``AuditAction`` value)."""
+    _known_action(action)
     return AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
@@ -44,6 +53,7 @@ def audit_record_many(
 
     ``data`` may be a dict shared by all rows or a callable ``obj -> dict``.
     """
+    _known_action(action)
     objs = list(objs)
     if not objs:
         return 0

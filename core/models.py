@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from .choices import ApprovalStatus, ApproverRole, JobStatus
+from .choices import ApprovalStatus, ApproverRole, AuditAction, JobStatus
 
 
 class AuditEvent(models.Model):
@@ -17,7 +17,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象ID"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("对象"), max_length=300)
-    action = models.CharField(_("动作"), max_length=64)
+    action = models.CharField(_("动作"), max_length=64, choices=AuditAction.choices)
     from_status = models.CharField(_("原状态"), max_length=32, blank=True)
     to_status = models.CharField(_("新状态"), max_length=32, blank=True)
     actor = models.ForeignKey(

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.approval import approval_bulk
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 
 from .choices import SANCTION_ACTIONS, EvidenceChannel, SanctionCode, SanctionStatus
@@ -104,7 +105,7 @@ class CreditSanctionInline(admin.TabularInline):
 
 
 @admin.register(MonthlyCreditScore)
-class MonthlyCreditScoreAdmin(ApprovalAdminMixin, ItemsTableMixin, admin.ModelAdmin):
+class MonthlyCreditScoreAdmin(ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, admin.ModelAdmin):
     list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "status", "rule_set",
                     "major_violation"]
     list_filter = ["status", "grade", "month", "weight_profile"]
@@ -169,7 +170,7 @@ class CreditSanctionForm(forms.ModelForm):
 
 
 @admin.register(CreditSanction)
-class CreditSanctionAdmin(SimpleHistoryAdmin):
+class CreditSanctionAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     form = CreditSanctionForm
     list_display = ["partner", "origin_partner", "month", "grade", "code", "action", "status", "issued_on",
                     "due_on", "overdue", "applied_on", "ended_on", "rule_id"]

@@ -5,6 +5,8 @@ Keys already present in a set are left as they are (a set may have been edited b
 
 from django.db import migrations
 
+from core.migration_helpers import rule_entries_functions
+
 
 def num(value):
     return {"value": value}
@@ -75,26 +77,7 @@ ENTRIES = [
      "内部单位代码：申请部门总监、分管领导审批后由接收部门总监确认", "第五章", False),
 ]
 
-
-def add_entries(apps, schema_editor):
-    RuleSet = apps.get_model("scoring", "RuleSet")
-    RuleEntry = apps.get_model("scoring", "RuleEntry")
-    new = []
-    for rule_set in RuleSet.objects.all():
-        present = set(RuleEntry.objects.filter(rule_set=rule_set).values_list("key", flat=True))
-        new += [
-            RuleEntry(rule_set=rule_set, key=key, rule_id=rule_id, kind=kind, value=value, unit=unit,
-                      description=description, source=source, assumed=assumed)
-            for key, rule_id, kind, value, unit, description, source, assumed in ENTRIES
-            if key not in present
-        ]
-    RuleEntry.objects.bulk_create(new)
-
-
-def remove_entries(apps, schema_editor):
-    apps.get_model("scoring", "RuleEntry").objects.filter(
-        key__in=[entry[0] for entry in ENTRIES], rule_set__locked=False
-    ).delete()
+add_entries, remove_entries = rule_entries_functions(ENTRIES)
 
 
 class Migration(migrations.Migration):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
@@ -14,7 +15,7 @@ def is_staff_user(user) -> bool:
 class IsStaffOrPartnerUser(BasePermission):
     """Staff see everything; a partner-bound user only reads, and only its own partner (see PartnerScopedMixin)."""
 
-    message = "需要运营人员账号或已绑定合作方的账号。"
+    message = _("需要运营人员账号或已绑定合作方的账号。")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

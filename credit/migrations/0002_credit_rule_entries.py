@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from core.migration_helpers import rule_entries_operation
+
 # (key, rule_id, kind, value, unit, description, source, assumed)
 ENTRIES = [
     ("credit_item_scale", "R-K-COMPOSE", "number", {"value": 100}, "分",
@@ -14,25 +16,7 @@ ENTRIES = [
 ]
 
 
-def add_entries(apps, schema_editor):
-    RuleSet = apps.get_model("scoring", "RuleSet")
-    RuleEntry = apps.get_model("scoring", "RuleEntry")
-    for rule_set in RuleSet.objects.all():
-        present = set(RuleEntry.objects.filter(rule_set=rule_set).values_list("key", flat=True))
-        RuleEntry.objects.bulk_create(
-            RuleEntry(rule_set=rule_set, key=key, rule_id=rule_id, kind=kind, value=value, unit=unit,
-                      description=description, source=source, assumed=assumed)
-            for key, rule_id, kind, value, unit, description, source, assumed in ENTRIES
-            if key not in present
-        )
-
-
-def remove_entries(apps, schema_editor):
-    RuleEntry = apps.get_model("scoring", "RuleEntry")
-    RuleEntry.objects.filter(key__in=[e[0] for e in ENTRIES], rule_set__locked=False).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("credit", "0001_initial"), ("scoring", "0002_default_rule_set")]
 
-    operations = [migrations.RunPython(add_entries, remove_entries)]
+    operations = [rule_entries_operation(ENTRIES)]

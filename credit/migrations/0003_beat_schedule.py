@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from core.migration_helpers import beat_schedule_operation
+
 TASKS = [
     # name, task, crontab (minute, hour, day_of_month), description
     ("信用积分：月度计算（上月）", "credit.run_credit_scoring", ("30", "3", "5"),
@@ -11,24 +13,7 @@ TASKS = [
 ]
 
 
-def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, (minute, hour, day_of_month), description in TASKS:
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_month=day_of_month, month_of_year="*", day_of_week="*",
-            timezone="Asia/Shanghai",
-        )
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "crontab": crontab, "description": description, "enabled": True},
-        )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[t[0] for t in TASKS]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("credit", "0002_credit_rule_entries"), ("django_celery_beat", "0019_alter_periodictasks_options")]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [beat_schedule_operation(TASKS)]

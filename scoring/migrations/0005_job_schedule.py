@@ -5,7 +5,8 @@ configured day of the month for the previous month. Both tasks take no arguments
 """
 
 from django.db import migrations
-from django.utils import timezone
+
+from core.migration_helpers import beat_schedule_operation
 
 SCHEDULE = [
     # name, task, crontab (minute, hour, day_of_month), description
@@ -16,32 +17,10 @@ SCHEDULE = [
 ]
 
 
-def create_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    for name, task, (minute, hour, day_of_month), description in SCHEDULE:
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        crontab = CrontabSchedule.objects.create(
-            minute=minute, hour=hour, day_of_month=day_of_month, month_of_year="*", day_of_week="*",
-            timezone="Asia/Shanghai",
-        )
-        PeriodicTask.objects.create(name=name, task=task, crontab=crontab, enabled=True, description=description,
-                                    args="[]", kwargs="{}")
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
-
-
-def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        task__in=[task for _, task, _, _ in SCHEDULE]
-    ).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("scoring", "0004_warning_suspension_start"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [beat_schedule_operation(SCHEDULE)]
