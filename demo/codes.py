@@ -173,8 +173,9 @@ def demo_codes(replay: Replay) -> None:
                          name="白金会员包月", price="20.00", category=CodeCategory.PLATINUM_MEMBER)
     started_review = _apply(replay, contract=started, on=second + dt.timedelta(days=6), kind=CodeKind.PER_USE,
                             name="有声书按次", price="3.00")
-    # waits for its first initial review
-    _apply(replay, contract=waiting, on=second + dt.timedelta(days=7), kind=CodeKind.MONTHLY,
+    # waits for its first initial review: a contract's first application (R-B-FIRST; ``waiting`` already holds a
+    # code from the older batch, so its next one would be an additional application without an R-B-MORE basis)
+    _apply(replay, contract=drafted, on=second + dt.timedelta(days=7), kind=CodeKind.MONTHLY,
            name="悦听渠道包月", price="10.00")
     _close(replay, second)
     review_day = second + dt.timedelta(days=20)

@@ -38,7 +38,7 @@ from .models import DemoLoad
 
 DEMO_PASSWORD = "demo-migu-ops"
 #: Bump when the demo's content changes: an existing database then gets the new content on the next load.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 MIN_PARTNERS, MIN_MONTHS = 24, 2
 
 #: The logins of the three roles (R-D-APPROVAL, R-M-APPROVAL, R-B-REVIEW) people try the demo with.
