@@ -55,7 +55,8 @@ def generate(count: int, tickets_per_partner: int) -> None:
     )
     MonthlyContribution.objects.bulk_create(
         MonthlyContribution(partner=p, cooperation_type="sales_channel", month=MONTH,
-                            product_purchases=Decimal(rng.randint(0, 60000)), ads_placed=Decimal("0"))
+                            product_purchases=Decimal(rng.randint(0, 60000)), product_category="digital_album",
+                            ads_placed=Decimal("0"))
         for p in partners
     )
     ComplaintTicket.objects.bulk_create(

@@ -49,18 +49,18 @@ def company_importance_authorisation_problems(*, evidence: CompanyImportanceEvid
     own_types = book.items("credit_parent_own_cooperation_types")
     own = (Contract.objects.filter(partner_id=parent_id, cooperation_type__in=own_types, start_date__lte=on)
            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).order_by("start_date").first())
+    # the messages may reach a partner: they name no other partner and none of the parent's contract details
     if own is not None:
-        problems.append(f"{rule_id}：母公司 {parent.code} 自身与咪咕音乐开展{own.get_cooperation_type_display()}合作"
-                        f"（{own.start_date:%Y-%m-%d} 起），不能授权子公司获得公司重要性加分")
+        problems.append(f"{rule_id}：母公司 {parent.code} 自身与咪咕音乐开展{own.get_cooperation_type_display()}合作，"
+                        f"不能授权子公司获得公司重要性加分")
     authorised = (CompanyImportanceEvidence.objects.filter(authorised_by_parent_id=parent_id,
                                                           status=ApprovalStatus.APPROVED)
                   .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
                   .exclude(partner_id=evidence.partner_id).exclude(pk=evidence.pk)
-                  .values_list("partner__code", flat=True).distinct())
+                  .values_list("partner_id", flat=True).distinct())
     limit = book.integer("credit_parent_max_authorised_subsidiaries")
     if len(authorised) >= limit:
-        problems.append(f"{rule_id}：母公司 {parent.code} 已独家授权 {'、'.join(sorted(authorised))}，"
-                        f"只能授权 {limit} 家控股子公司")
+        problems.append(f"{rule_id}：母公司 {parent.code} 已独家授权另一家控股子公司，只能授权 {limit} 家")
     return problems
 
 

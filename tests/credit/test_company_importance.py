@@ -147,8 +147,9 @@ def test_parent_without_cooperation_authorises_one_subsidiary_r_k_strategic(staf
     with pytest.raises(ValidationError) as error:
         company_importance_file(partner=PartnerFactory(), category="listed_or_central_soe", description="第二家",
                                 evidence="公告", channel=EvidenceChannel.STAFF, authorised_by_parent=parent)
-    assert "R-K-STRATEGIC" in error.value.message_dict["authorised_by_parent"][0]
-    assert first.partner.code in error.value.message_dict["authorised_by_parent"][0]
+    message = error.value.message_dict["authorised_by_parent"][0]
+    assert "R-K-STRATEGIC" in message and "已独家授权另一家" in message
+    assert first.partner.code not in message  # a partner filing never learns who the other subsidiary is
 
 
 @pytest.mark.parametrize(("cooperation_type", "ended", "refused"), [
