@@ -79,7 +79,7 @@ def walk_to_review(item, on: dt.date = DAY):
     return item
 
 
-def tested(item, scores, *, start=DAY, scored_after_end: int = 1, summary_after_end: int = 3):
+def scored_test(item, scores, *, start=DAY, scored_after_end: int = 1, summary_after_end: int = 3):
     """Start the test, enter one score per tester ``scored_after_end`` days after the last day, summarise."""
     testers = [f"测试员{i + 1}" for i in range(len(scores))]
     test = services.product_test_start(product=item, start_date=start, testers=testers, actor=ops())
@@ -95,7 +95,7 @@ def tested(item, scores, *, start=DAY, scored_after_end: int = 1, summary_after_
 def listed(partner, name="新闻早晚报", on: dt.date = DAY, **extra):
     """A product walked through all six stages to the catalogue."""
     item = walk_to_review(product(partner, name=name, **extra), on=on)
-    publish(tested(item, [26, 27, 28], start=on))
+    publish(scored_test(item, [26, 27, 28], start=on))
     services.launch_step_record(product=item, stage=LaunchStage.LISTING, on=on + dt.timedelta(days=20),
                                 actor=ops(), document="计费局数据 第1批")
     item.refresh_from_db()
