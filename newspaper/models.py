@@ -370,3 +370,12 @@ class ScoreAction(Approvable):
         from .services import score_action_approved
 
         score_action_approved(obj=self, actor=actor)
+
+
+class CatalogueProduct(NewspaperProduct):
+    """《全国手机报产品目录》: the national products listed and not exited (an admin page of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("全国手机报产品目录")
+        verbose_name_plural = _("全国手机报产品目录")

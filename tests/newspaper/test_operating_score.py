@@ -23,7 +23,8 @@ def test_r_n_violation_each_class_deducts_its_points(breach_class, points):
     assert rules.breach_deduction(breach_class=breach_class, book=book()) == points
 
 
-@pytest.mark.parametrize(("previous", "initial"), [(None, 100), (Decimal("80"), 90), (Decimal("59.5"), Decimal("79.75"))],
+@pytest.mark.parametrize(("previous", "initial"),
+                         [(None, 100), (Decimal("80"), 90), (Decimal("59.5"), Decimal("79.75"))],
                          ids=["first-year", "80", "59.5"])
 def test_r_n_score_initial_is_50_plus_half_the_last_year_end_first_year_100(previous, initial):
     result = rules.evaluate_operating_score(previous_year_end=previous, breaches=[], book=book())
@@ -49,7 +50,8 @@ def test_r_n_score_thresholds_warn_below_60_exit_below_40(score, action):
 
 def _breach(item, breach_class, on=None):
     return services.breach_record(product=item, breach_class=breach_class, occurred_on=on or dt.date(2026, 5, 4),
-                                  description="产品名称错别字", evidence="截图 2026-05-04", found_by="拨测", actor=ops())
+                                  description="产品名称错别字", evidence="截图 2026-05-04", found_by="拨测",
+                                  actor=ops())
 
 
 def test_r_n_violation_breach_counts_only_once_approved_by_the_department_head():
