@@ -149,6 +149,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStepEnum": "codes.choices.ReviewStep",
         "CreditSanctionStatusEnum": "credit.choices.SanctionStatus",
         "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
+        "NewspaperProductStatusEnum": "newspaper.choices.ProductStatus",
+        "NewspaperContentCategoryEnum": "newspaper.choices.ContentCategory",
     },
 }
 

@@ -57,11 +57,15 @@ def document(partner, kind=DocumentKind.NEWS_LICENCE, *, number=None, valid_from
                                     valid_to=valid_to, **extra)
 
 
-def qualified_partner(code="NP1", relation="media"):
-    partner = PartnerFactory(code=code, name=f"{code}报业")
+def qualify(partner, relation="media"):
+    """The partner is the media itself with a national news licence valid 2025–2028 (R-N-QUAL)."""
     services.partner_profile_set(partner=partner, relation=relation, media_name="某某日报社")
     document(partner)
     return partner
+
+
+def qualified_partner(code="NP1", relation="media"):
+    return qualify(PartnerFactory(code=code, name=f"{code}报业"), relation=relation)
 
 
 def product(partner, name="新闻早晚报", **extra):
