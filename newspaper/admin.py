@@ -98,7 +98,7 @@ class ExpiryFilter(admin.SimpleListFilter):
     parameter_name = "expiry"
 
     def lookups(self, request, model_admin):
-        _, book = rule_book_in_force_or_oldest(on=timezone.localdate())
+        book = rule_book_in_force_or_oldest(on=timezone.localdate())[1]
         bands = sorted(int(b) for b in book.items("newspaper_document_expiry_warning_days"))
         return [("expired", _("已过期")), *[(str(b), f"{b} 天内到期") for b in bands]]
 
@@ -209,9 +209,8 @@ class NewspaperProductAdmin(SimpleHistoryAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
 
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     @admin.display(description=_("上线阶段"), ordering="launch_stage")
     def stage_text(self, obj):
@@ -370,6 +369,8 @@ class ProductTestAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
                                                 actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{data['tester']}：{_messages(exc)}", messages.ERROR)
+        # the change message reads what the formset saved; the services did the saving
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.action(description=_("导出测试结果 Excel"))
     def export_xlsx(self, request, queryset):

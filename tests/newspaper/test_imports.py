@@ -86,7 +86,7 @@ def test_documents_import_idempotent_with_cross_field_checks(partner, tmp_path):
 
 
 @pytest.mark.parametrize(("line", "error"), [
-    ("NP1,content_authorisation,SQ-2,media,2026-01-01,2028-12-31,,,", "row 2: authorising_media: 内容授权证明须填写授权媒体"),
+    ("NP1,content_authorisation,SQ-2,media,2026-01-01,2028-12-31,,,", "row 2: authorising_media: 内容授权证明"),
     ("NP1,sector_licence,HY-1,csrc,2026-01-01,2028-12-31,,,", "row 2: category: 行业主管部门许可证须填写"),
     ("NP1,news_licence,X-1,scio,2026-01-01,2025-12-31,,,", "row 2: valid_to: 有效期至 2025-12-31 早于"),
     ("NP1,licence,X-1,scio,2026-01-01,2028-12-31,,,", "row 2: kind:"),
