@@ -193,3 +193,13 @@ def test_r_n_product_twelve_categories_and_two_editing_modes():
 
     assert list(ContentCategory.values) == book().items("newspaper_categories")
     assert list(EditingMode.values) == book().items("newspaper_editing_modes")
+
+
+def test_r_n_launch_listing_refused_once_the_licence_expired():
+    partner = qualified_partner()
+    item = walk_to_review(product(partner))
+    publish(scored_test(item, [26]))
+    with pytest.raises(ValidationError, match="资质不符.*已于 2028-12-31 到期"):
+        services.launch_step_record(product=item, stage=LaunchStage.LISTING, on=dt.date(2029, 1, 1))
+    item.refresh_from_db()
+    assert item.launch_stage == LaunchStage.APPROVAL and not item.in_catalogue
