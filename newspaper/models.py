@@ -229,16 +229,6 @@ class ProductTest(Approvable):
     def __str__(self) -> str:
         return f"{self.product} 第{self.launch_round}轮测试 {self.start_date:%Y-%m-%d}"
 
-    def approval_problems(self, *, action: str) -> list[str]:
-        from .services import product_test_approval_problems
-
-        return product_test_approval_problems(obj=self, action=action)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import product_test_approved
-
-        product_test_approved(obj=self, actor=actor)
-
 
 class TesterScore(models.Model):
     """A tester named by HQ and the score (0–30) they returned; ``late`` when returned after the scoring window,
@@ -291,16 +281,6 @@ class Breach(Approvable):
 
     def __str__(self) -> str:
         return f"{self.product} {self.get_breach_class_display()} {self.occurred_on:%Y-%m-%d}"
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        from .services import breach_approval_problems
-
-        return breach_approval_problems(obj=self, action=action)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import breach_approved
-
-        breach_approved(obj=self, actor=actor)
 
 
 class OperatingScore(models.Model):
@@ -360,16 +340,6 @@ class ScoreAction(Approvable):
 
     def __str__(self) -> str:
         return f"{self.product} {self.year} {self.get_kind_display()}"
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        from .services import score_action_approval_problems
-
-        return score_action_approval_problems(obj=self, action=action)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import score_action_approved
-
-        score_action_approved(obj=self, actor=actor)
 
 
 class CatalogueProduct(NewspaperProduct):

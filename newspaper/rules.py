@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from scoring.rules import RuleBook, add_duration, fmt_points, item, to_decimal
+from core.rulebook import RuleBook, add_duration, breakdown_item, fmt_points, points_value, to_decimal
 
 CENT = Decimal("0.01")
 ONE_DAY = dt.timedelta(days=1)
@@ -68,10 +68,15 @@ def required_documents(*, category: str, relation: str, book: RuleBook) -> list[
             requirements = []
             for key in row["documents"]:
                 kind, _, holder = key.partition("@")
-                requirements.append(Requirement(
-                    kind=kind, held_by_parent=holder == "parent",
-                    category=category if kind == "sector_licence" else "", clause=row["clause"], rule=rule,
-                ))
+                requirements.append(
+                    Requirement(
+                        kind=kind,
+                        held_by_parent=holder == "parent",
+                        category=category if kind == "sector_licence" else "",
+                        clause=row["clause"],
+                        rule=rule,
+                    )
+                )
             return requirements
     raise KeyError(f"rule set v{book.version}: newspaper_required_documents has no row for {group}/{relation}")
 
@@ -98,8 +103,14 @@ class Shortfall:
     document_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "held_by_parent": self.held_by_parent, "reason": self.reason,
-                "clause": self.clause, "rule": self.rule, "document_id": self.document_id}
+        return {
+            "kind": self.kind,
+            "held_by_parent": self.held_by_parent,
+            "reason": self.reason,
+            "clause": self.clause,
+            "rule": self.rule,
+            "document_id": self.document_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -135,24 +146,40 @@ def _matches(requirement: Requirement, document: DocumentFacts) -> bool:
 
 
 def evaluate_qualification(
-    *, category: str, editing_mode: str, relation: str | None, documents: Iterable[DocumentFacts], on: dt.date,
+    *,
+    category: str,
+    editing_mode: str,
+    relation: str | None,
+    documents: Iterable[DocumentFacts],
+    on: dt.date,
     book: RuleBook,
 ) -> QualificationResult:
     """R-N-QUAL: is a partner qualified for a ``category`` / ``editing_mode`` product on ``on``; if not, which
     required document is missing, expired, not yet valid or (an authorisation) shorter than the minimum term."""
     rule = book.rule_id("newspaper_required_documents")
     if not relation:
-        shortfall = Shortfall(kind="relation", held_by_parent=False, rule=rule, clause="第10条",
-                              reason="未登记合作伙伴与媒体的关系（媒体本身/下属公司/独立第三方）")
+        shortfall = Shortfall(
+            kind="relation",
+            held_by_parent=False,
+            rule=rule,
+            clause="第10条",
+            reason="未登记合作伙伴与媒体的关系（媒体本身/下属公司/独立第三方）",
+        )
         return QualificationResult(qualified=False, required=[], shortfalls=[shortfall])
     required = required_documents(category=category, relation=relation, book=book)
     documents = list(documents)
     shortfalls, satisfied = [], {}
     for requirement in required:
         candidates = [d for d in documents if _matches(requirement, d)]
-        good = [d for d in candidates if document_valid_on(d, on) and (
-            requirement.kind != "content_authorisation"
-            or authorisation_term_long_enough(valid_from=d.valid_from, valid_to=d.valid_to, book=book))]
+        good = [
+            d
+            for d in candidates
+            if document_valid_on(d, on)
+            and (
+                requirement.kind != "content_authorisation"
+                or authorisation_term_long_enough(valid_from=d.valid_from, valid_to=d.valid_to, book=book)
+            )
+        ]
         if good:
             satisfied[requirement.key] = max(good, key=lambda d: d.valid_to).id
             continue
@@ -161,24 +188,36 @@ def evaluate_qualification(
     if editing_mode == "reprint" and relation != "media":
         note = "转载类产品的内容合作伙伴原则上应直接为报社、杂志社或者旗下网站（第10条1(1)）"
         if book.flag("newspaper_reprint_media_only"):
-            shortfalls.append(Shortfall(kind="relation", held_by_parent=False, reason=note, clause="第10条1(1)",
-                                        rule=book.rule_id("newspaper_reprint_media_only")))
+            shortfalls.append(
+                Shortfall(
+                    kind="relation",
+                    held_by_parent=False,
+                    reason=note,
+                    clause="第10条1(1)",
+                    rule=book.rule_id("newspaper_reprint_media_only"),
+                )
+            )
         else:
             notes.append(note)
-    return QualificationResult(qualified=not shortfalls, required=required, shortfalls=shortfalls,
-                               satisfied_by=satisfied, notes=notes)
+    return QualificationResult(
+        qualified=not shortfalls, required=required, shortfalls=shortfalls, satisfied_by=satisfied, notes=notes
+    )
 
 
-def _shortfall(requirement: Requirement, candidates: Sequence[DocumentFacts], on: dt.date,
-               book: RuleBook) -> Shortfall:
+def _shortfall(requirement: Requirement, candidates: Sequence[DocumentFacts], on: dt.date, book: RuleBook) -> Shortfall:
     label = _label(requirement)
     if requirement.category:
         label += f"（{requirement.category}）"
 
     def short(reason: str, document: DocumentFacts | None = None) -> Shortfall:
-        return Shortfall(kind=requirement.kind, held_by_parent=requirement.held_by_parent, reason=reason,
-                         clause=requirement.clause, rule=requirement.rule,
-                         document_id=document.id if document else None)
+        return Shortfall(
+            kind=requirement.kind,
+            held_by_parent=requirement.held_by_parent,
+            reason=reason,
+            clause=requirement.clause,
+            rule=requirement.rule,
+            document_id=document.id if document else None,
+        )
 
     if not candidates:
         return short(f"缺少{label}")
@@ -188,7 +227,9 @@ def _shortfall(requirement: Requirement, candidates: Sequence[DocumentFacts], on
         minimum = book.duration("newspaper_authorisation_min_term")
         return short(
             f"{label} {document.number} 授权期限 {document.valid_from:%Y-%m-%d} 至 {document.valid_to:%Y-%m-%d}"
-            f" 不足 {minimum['value']} {_UNIT[minimum['unit']]}", document)
+            f" 不足 {minimum['value']} {_UNIT[minimum['unit']]}",
+            document,
+        )
     latest = max(candidates, key=lambda d: d.valid_to)
     if latest.valid_to < on:
         return short(f"{label} {latest.number} 已于 {latest.valid_to:%Y-%m-%d} 到期", latest)
@@ -239,7 +280,8 @@ def launch_test_dates(*, start: dt.date, book: RuleBook) -> LaunchTestDates:
     """第14条4: sent on N consecutive days; scores within W days after the last day; the summary within S days."""
     end = start + dt.timedelta(days=book.integer("newspaper_test_days") - 1)
     return LaunchTestDates(
-        start=start, end=end,
+        start=start,
+        end=end,
         scores_due_on=end + dt.timedelta(days=book.integer("newspaper_test_score_window_days")),
         summary_due_on=end + dt.timedelta(days=book.integer("newspaper_test_summary_due_days")),
     )
@@ -277,22 +319,35 @@ def evaluate_launch_test(*, scores: Iterable[ScoreFacts], book: RuleBook) -> Lau
             items.append({"rule": launch, "points": 0, "detail": f"{fact.tester}：未评分，不计入"})
             continue
         if fact.late and not late_counted:
-            items.append(item(book.rule_id("newspaper_test_late_scores_counted"), fact.score,
-                              f"{fact.tester}：逾期评分 {fmt_points(fact.score)} 分，按规则集不计入"))
+            items.append(
+                breakdown_item(
+                    book.rule_id("newspaper_test_late_scores_counted"),
+                    points_value(fact.score),
+                    f"{fact.tester}：逾期评分 {fmt_points(fact.score)} 分，按规则集不计入",
+                )
+            )
             continue
         counted.append(fact.tester)
         values.append(to_decimal(fact.score))
         late = "（逾期，按规则集计入）" if fact.late else ""
-        items.append(item(launch, fact.score, f"{fact.tester}：{fmt_points(fact.score)} 分{late}"))
+        items.append(
+            breakdown_item(launch, points_value(fact.score), f"{fact.tester}：{fmt_points(fact.score)} 分{late}")
+        )
     if not values:
         return LaunchTestResult(exact_average=None, average=None, decision="", counted=(), items=items)
     exact = sum(values, Decimal(0)) / len(values)
     shown = exact.quantize(CENT, rounding=ROUND_DOWN)
     decision = book.brackets("newspaper_test_decision_brackets").lookup(exact)
     thresholds = book.param("newspaper_test_decision_brackets").value["thresholds"]
-    items.append(item(launch, shown, f"测试得分 = {len(values)} 份计入评分的平均分 {fmt_points(shown)}"
-                                     f"（≥{thresholds[1]} 通过；{thresholds[0]}–{thresholds[1]} 调整；"
-                                     f"<{thresholds[0]} 退回）→ {DECISION_LABELS.get(decision, decision)}"))
+    items.append(
+        breakdown_item(
+            launch,
+            points_value(shown),
+            f"测试得分 = {len(values)} 份计入评分的平均分 {fmt_points(shown)}"
+            f"（≥{thresholds[1]} 通过；{thresholds[0]}–{thresholds[1]} 调整；"
+            f"<{thresholds[0]} 退回）→ {DECISION_LABELS.get(decision, decision)}",
+        )
+    )
     return LaunchTestResult(exact_average=exact, average=shown, decision=decision, counted=tuple(counted), items=items)
 
 
@@ -327,12 +382,18 @@ def initial_operating_score(*, previous_year_end: Decimal | None, book: RuleBook
     rule = book.rule_id("newspaper_score_initial_base")
     if previous_year_end is None:
         first = book.number("newspaper_score_first_year")
-        return first, item(book.rule_id("newspaper_score_first_year"), first,
-                           f"首年初始运营分 {fmt_points(first)}（假定值）")
+        return first, breakdown_item(
+            book.rule_id("newspaper_score_first_year"),
+            points_value(first),
+            f"首年初始运营分 {fmt_points(first)}（假定值）",
+        )
     base, divisor = book.number("newspaper_score_initial_base"), book.number("newspaper_score_previous_divisor")
     initial = base + to_decimal(previous_year_end) / divisor
-    return initial, item(rule, initial, f"初始运营分 = {fmt_points(base)} + 上年末运营分 "
-                                        f"{fmt_points(previous_year_end)} / {fmt_points(divisor)}")
+    return initial, breakdown_item(
+        rule,
+        points_value(initial),
+        f"初始运营分 = {fmt_points(base)} + 上年末运营分 {fmt_points(previous_year_end)} / {fmt_points(divisor)}",
+    )
 
 
 def breach_deduction(*, breach_class: int, book: RuleBook) -> Decimal:
@@ -353,13 +414,23 @@ def evaluate_operating_score(
     for breach in sorted(breaches, key=lambda b: (b.occurred_on, b.id)):
         points = breach_deduction(breach_class=breach.breach_class, book=book)
         deductions += points
-        items.append(item(rule, -points, f"{breach.occurred_on:%Y-%m-%d} {breach.breach_class}类违约"
-                                         f"（#{breach.id}）扣 {fmt_points(points)} 分"))
+        items.append(
+            breakdown_item(
+                rule,
+                points_value(-points),
+                f"{breach.occurred_on:%Y-%m-%d} {breach.breach_class}类违约（#{breach.id}）扣 {fmt_points(points)} 分",
+            )
+        )
     floor = book.number("newspaper_score_floor")
     score = max(floor, initial - deductions)
     if score != initial - deductions:
-        items.append(item(book.rule_id("newspaper_score_floor"), score - (initial - deductions),
-                          f"运营分不低于 {fmt_points(floor)}"))
+        items.append(
+            breakdown_item(
+                book.rule_id("newspaper_score_floor"),
+                points_value(score - (initial - deductions)),
+                f"运营分不低于 {fmt_points(floor)}",
+            )
+        )
     return OperatingScoreResult(initial=initial, deductions=deductions, score=score, items=items)
 
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import ItemSerializer, LabelledModelSerializer, ScoreField
 from partners.serializers import PartnerCodeField
 from scoring.selectors import rule_book_in_force_or_oldest
-from scoring.serializers import ItemSerializer, ScoreField
 
 from . import rules
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
 )
 
 
-class LaunchStepSerializer(serializers.ModelSerializer):
+class LaunchStepSerializer(LabelledModelSerializer):
     done_by = serializers.CharField(source="done_by.username", default=None, read_only=True)
 
     class Meta:
@@ -30,7 +30,7 @@ class LaunchStepSerializer(serializers.ModelSerializer):
         fields = ["launch_round", "stage", "done_on", "done_by", "document", "note", "rule_id"]
 
 
-class NewspaperProductSerializer(serializers.ModelSerializer):
+class NewspaperProductSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     in_catalogue = serializers.BooleanField(read_only=True)
     launch_steps = LaunchStepSerializer(many=True, read_only=True)
@@ -42,7 +42,7 @@ class NewspaperProductSerializer(serializers.ModelSerializer):
                   "rejected_on", "reapply_from", "warned_on", "exited_on", "in_catalogue", "launch_steps"]
 
 
-class CatalogueEntrySerializer(serializers.ModelSerializer):
+class CatalogueEntrySerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
 
     class Meta:
@@ -58,7 +58,7 @@ class ExpirySerializer(serializers.Serializer):
                                             help_text="到期预警档位（如 30/60/90 天内到期），无预警为 null")
 
 
-class QualificationDocumentSerializer(serializers.ModelSerializer):
+class QualificationDocumentSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     expiry = serializers.SerializerMethodField()
 
@@ -76,7 +76,7 @@ class QualificationDocumentSerializer(serializers.ModelSerializer):
                 "warning_days": rules.expiry_warning_days(valid_to=obj.valid_to, on=today, book=book)}
 
 
-class TesterScoreSerializer(serializers.ModelSerializer):
+class TesterScoreSerializer(LabelledModelSerializer):
     score = ScoreField(allow_null=True)
 
     class Meta:
@@ -84,7 +84,7 @@ class TesterScoreSerializer(serializers.ModelSerializer):
         fields = ["tester", "score", "scored_on", "late", "counted", "comment"]
 
 
-class ProductTestSerializer(serializers.ModelSerializer):
+class ProductTestSerializer(LabelledModelSerializer):
     partner = PartnerCodeField(source="product.partner")
     product_name = serializers.CharField(source="product.name", read_only=True)
     average = ScoreField(allow_null=True)
@@ -99,7 +99,7 @@ class ProductTestSerializer(serializers.ModelSerializer):
                   "decision", "status", "rule_set_version", "scores", "items"]
 
 
-class BreachSerializer(serializers.ModelSerializer):
+class BreachSerializer(LabelledModelSerializer):
     partner = PartnerCodeField(source="product.partner")
     product_name = serializers.CharField(source="product.name", read_only=True)
 
@@ -109,7 +109,7 @@ class BreachSerializer(serializers.ModelSerializer):
                   "evidence", "found_by", "status"]
 
 
-class OperatingScoreSerializer(serializers.ModelSerializer):
+class OperatingScoreSerializer(LabelledModelSerializer):
     partner = PartnerCodeField(source="product.partner")
     product_name = serializers.CharField(source="product.name", read_only=True)
     initial = ScoreField()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.rulebook import breakdown_item, fmt_points, points_value
 from enforcement.choices import RestrictedAction
 from enforcement.selectors import action_allowed
 from scoring.selectors import rule_book_for, rule_book_in_force_or_oldest
@@ -187,7 +188,7 @@ def _record_step(*, product: NewspaperProduct, stage: int, on: dt.date, actor, d
     step = LaunchStep.objects.create(product=product, launch_round=product.launch_round, stage=stage, done_on=on,
                                      done_by=actor if getattr(actor, "pk", None) else None, document=document,
                                      note=note, document_file=document_file or "")
-    audit_record(obj=product, action=f"newspaper_launch_stage_{stage}", actor=actor, rule_id="R-N-LAUNCH",
+    audit_record(obj=product, action="newspaper_launch_step", actor=actor, rule_id="R-N-LAUNCH",
                  reason=note, data={"stage": stage, "round": product.launch_round, "document": document,
                                     "on": on.isoformat()})
     return step
@@ -370,10 +371,10 @@ def product_test_approved(*, obj: ProductTest, actor) -> None:
         product.rejected_on = on
         product.reapply_from = rules.reapply_possible_from(rejected_on=on, book=book)
     product.save()
-    audit_record(obj=product, action=f"newspaper_test_{obj.decision}", actor=actor, rule_id="R-N-LAUNCH",
+    audit_record(obj=product, action="newspaper_test_decide", actor=actor, rule_id="R-N-LAUNCH",
                  from_status=before, to_status=product.status,
-                 data={"average": str(obj.average), "reapply_from": product.reapply_from.isoformat()
-                       if product.reapply_from else None})
+                 data={"decision": obj.decision, "average": str(obj.average),
+                       "reapply_from": product.reapply_from.isoformat() if product.reapply_from else None})
 
 
 # --- breaches and the operating score (R-N-VIOLATION, R-N-SCORE) --------------------------------------------------
@@ -448,8 +449,8 @@ def _propose_score_action(*, product: NewspaperProduct, score: OperatingScore, b
     action = ScoreAction.objects.create(
         product=product, year=score.year, kind=kind, score=score.score, threshold=threshold,
         proposed_on=_today(), rule_set=score.rule_set,
-        items=[*score.items, rules.item(rule, score.score, f"运营分 {rules.fmt_points(score.score)} 低于 "
-                                                           f"{rules.fmt_points(threshold)}：建议{label}（假定值）")],
+        items=[*score.items, breakdown_item(rule, points_value(score.score), f"运营分 {fmt_points(score.score)} 低于 "
+                                                           f"{fmt_points(threshold)}：建议{label}（假定值）")],
     )
     audit_record(obj=action, action="newspaper_score_action_propose", actor=actor, rule_id=rule)
 
@@ -471,8 +472,8 @@ def score_action_approved(*, obj: ScoreAction, actor) -> None:
     elif product.status == ProductStatus.LIVE:
         product.status, product.warned_on = ProductStatus.WARNED, on
     product.save(update_fields=["status", "exited_on", "warned_on"])
-    audit_record(obj=product, action=f"newspaper_product_{obj.kind}", actor=actor, rule_id="R-N-SCORE",
-                 from_status=before, to_status=product.status)
+    audit_record(obj=product, action="newspaper_score_action_apply", actor=actor, rule_id="R-N-SCORE",
+                 from_status=before, to_status=product.status, data={"kind": obj.kind})
 
 
 def operating_scores_run(*, year: int) -> dict[str, int]:
