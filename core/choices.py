@@ -96,3 +96,15 @@ class AuditAction(models.TextChoices):
     CODE_STOP_NEW_USERS = "code_stop_new_users", _("停止新增用户")
     CODE_START_RECYCLING = "code_start_recycling", _("开始回收代码")
     CODE_FINISH_RECYCLING = "code_finish_recycling", _("代码回收完成")
+
+    # newspaper
+    NEWSPAPER_PROFILE_SET = "newspaper_profile_set", _("设置手机报合作方关系")
+    NEWSPAPER_DOCUMENT_CREATE = "newspaper_document_create", _("登记资质文件")
+    NEWSPAPER_DOCUMENT_UPDATE = "newspaper_document_update", _("修改资质文件")
+    NEWSPAPER_PRODUCT_PROPOSE = "newspaper_product_propose", _("申请手机报产品")
+    NEWSPAPER_LAUNCH_STEP = "newspaper_launch_step", _("登记上线阶段")
+    NEWSPAPER_TEST_START = "newspaper_test_start", _("开始产品测试")
+    NEWSPAPER_TEST_DECIDE = "newspaper_test_decide", _("产品测试结论生效")
+    NEWSPAPER_BREACH_RECORD = "newspaper_breach_record", _("登记产品违约")
+    NEWSPAPER_SCORE_ACTION_PROPOSE = "newspaper_score_action_propose", _("提出运营分警告/退出")
+    NEWSPAPER_SCORE_ACTION_APPLY = "newspaper_score_action_apply", _("运营分警告/退出生效")

@@ -12,6 +12,7 @@ API_MODULES = [
     "controls.api",
     "settlement.api",
     "codes.api",
+    "newspaper.api",
 ]
 
 router = DefaultRouter()

@@ -2,28 +2,11 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import ChoiceLabelField, LabelledModelSerializer
+from core.api.serializers import ChoiceLabelField, ItemSerializer, LabelledModelSerializer, ScoreField
 from enforcement.choices import RestrictedAction
 from partners.serializers import MonthField, PartnerCodeField
 
 from .models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
-
-
-class ScoreField(serializers.DecimalField):
-    """A score as a JSON number with up to 2 decimals."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 7)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("coerce_to_string", False)
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-
-class ItemSerializer(serializers.Serializer):
-    rule = serializers.CharField(help_text="RULES.md 规则编号")
-    points = serializers.FloatField()
-    detail = serializers.CharField()
 
 
 class NotificationSerializer(LabelledModelSerializer):

@@ -56,3 +56,20 @@ class ChoiceLabelsMixin:
 
 class LabelledModelSerializer(ChoiceLabelsMixin, serializers.ModelSerializer):
     """The ModelSerializer of the API: choice codes come with their labels."""
+
+
+class ScoreField(serializers.DecimalField):
+    """A score as a JSON number with up to 2 decimals."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", False)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class ItemSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="RULES.md 规则编号")
+    points = serializers.FloatField()
+    detail = serializers.CharField()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "controls",
     "settlement",
     "codes",
+    "newspaper",
     "demo",
 ]
 
@@ -106,6 +107,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -147,6 +150,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStepEnum": "codes.choices.ReviewStep",
         "CreditSanctionStatusEnum": "credit.choices.SanctionStatus",
         "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
+        "NewspaperProductStatusEnum": "newspaper.choices.ProductStatus",
+        "NewspaperContentCategoryEnum": "newspaper.choices.ContentCategory",
     },
 }
 

@@ -204,3 +204,54 @@ def _major_violation(partner):
     from tests.credit.factories import MajorViolationFactory
 
     return MajorViolationFactory(partner=partner, status=ApprovalStatus.APPROVED, effective_on=dt.date(2026, 10, 20))
+
+
+# --- mobile newspaper (R-N-*) ------------------------------------------------------------------------------------
+
+
+def _newspaper_listed(partner):
+    from tests.newspaper import factories as newspaper
+
+    newspaper.qualify(partner)
+    return newspaper.listed(partner, name=f"{partner.code}新闻早晚报")
+
+
+@maker("newspaper-product")
+def _newspaper_product(partner):
+    from tests.newspaper import factories as newspaper
+
+    return newspaper.product(partner, name=f"{partner.code}掌握生活", category="lifestyle")
+
+
+@maker("newspaper-catalogue")
+def _newspaper_catalogue(partner):
+    return _newspaper_listed(partner)
+
+
+@maker("newspaper-document")
+def _newspaper_document(partner):
+    from tests.newspaper import factories as newspaper
+
+    return newspaper.document(partner)
+
+
+@maker("newspaper-test")
+def _newspaper_test(partner):
+    return _newspaper_listed(partner).tests.get()
+
+
+@maker("newspaper-breach")
+def _newspaper_breach(partner):
+    from newspaper.services import breach_record
+    from tests.newspaper import factories as newspaper
+
+    breach = breach_record(product=_newspaper_listed(partner), breach_class=5, occurred_on=dt.date(2026, 5, 4),
+                           description="标点错误", evidence="截图", found_by="巡检")
+    return newspaper.publish(breach)
+
+
+@maker("newspaper-operating-score")
+def _newspaper_operating_score(partner):
+    from newspaper.services import operating_score_compute
+
+    return operating_score_compute(product=_newspaper_listed(partner), year=2026)

@@ -1,0 +1,46 @@
+"""R-N-QUAL [beyond the seed]: a daily job flags documents expiring within 30/60/90 days (rule-set bands)."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from core.models import JobRun
+from newspaper.models import QualificationDocument
+from newspaper.services import documents_expiry_check
+from newspaper.tasks import documents_expiry_check_task
+from scoring.models import RuleEntry
+from tests.factories import PartnerFactory
+
+from .factories import document
+
+pytestmark = pytest.mark.django_db
+D = dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(("days_left", "band"), [
+    (-1, None), (0, 30), (30, 30), (31, 60), (60, 60), (61, 90), (90, 90), (91, None),
+])
+def test_r_n_qual_expiry_bands_30_60_90(days_left, band):
+    partner = PartnerFactory(code="EX")
+    doc = document(partner, valid_from=dt.date(2025, 1, 1), valid_to=D + dt.timedelta(days=days_left))
+    documents_expiry_check(on=D)
+    doc.refresh_from_db()
+    assert doc.expiry_warning_days == band and doc.expiry_checked_on == D
+
+
+def test_r_n_qual_expiry_bands_are_rule_set_data_and_the_job_runs_twice_the_same():
+    RuleEntry.objects.filter(key="newspaper_document_expiry_warning_days").update(value={"items": [15, 45]})
+    partner = PartnerFactory(code="EX")
+    document(partner, number="A", valid_to=D + dt.timedelta(days=20))
+    first = documents_expiry_check(on=D)
+    assert documents_expiry_check(on=D) == first == {"checked": 1, "flagged": 1, "expired": 0}
+    assert QualificationDocument.objects.get(number="A").expiry_warning_days == 45
+
+
+def test_expiry_command_and_task_record_a_job_run():
+    document(PartnerFactory(code="EX"), valid_to=D + dt.timedelta(days=10))
+    call_command("run_newspaper_document_expiry", "--date", "2026-03-02", verbosity=0)
+    assert documents_expiry_check_task("2026-03-02") == {"checked": 1, "flagged": 1, "expired": 0}
+    assert JobRun.objects.filter(job="newspaper_documents_expiry_check", key="2026-03-02",
+                                 status="succeeded").count() == 2
