@@ -312,6 +312,9 @@ def evaluate_launch_test(*, scores: Iterable[ScoreFacts], book: RuleBook) -> Lau
     then the decision bracket (≥25 pass, 18 ≤ s < 25 adjust, < 18 reject). The decision uses the exact average;
     the shown average is cut (not rounded) to 2 places so it never reads as a pass the exact one is not."""
     launch = book.rule_id("newspaper_test_decision_brackets")
+    method = book.text("newspaper_test_score_method")
+    if method != "average":  # the one method the rulebook's reading defines; anything else is a configuration error
+        raise ValueError(f"newspaper_test_score_method: 仅支持 average（测试人员评分的平均分），得到 '{method}'")
     late_counted = book.flag("newspaper_test_late_scores_counted")
     items, counted, values = [], [], []
     for fact in scores:

@@ -126,6 +126,13 @@ def product_propose(*, partner, name: str, editing_mode: str, category: str, del
     name = name.strip()
     if not name:
         raise ValidationError({"name": ["产品名称不能为空"]})
+    _, book = rule_book_in_force_or_oldest(on=on)
+    for field, key, value in (("editing_mode", "newspaper_editing_modes", editing_mode),
+                              ("category", "newspaper_categories", category)):
+        allowed = book.items(key)
+        if value not in allowed:
+            raise ValidationError({field: [f"{book.rule_id(key)}：须为规则集 {key} 中的 {', '.join(allowed)} 之一，"
+                                           f"得到 '{value}'"]})
     verdict = action_allowed(partner=partner, action=RestrictedAction.NEW_PRODUCTS, on=on)
     if not verdict.allowed:
         raise ValidationError({"partner": [f"合作方当前不得新增产品：{'；'.join(verdict.reasons)}"]})
@@ -387,8 +394,11 @@ def breach_record(*, product: NewspaperProduct, breach_class: int, occurred_on: 
         raise ValidationError({"product": ["产品尚未上线，不能登记违约（R-N-VIOLATION）"]})
     if occurred_on < product.listed_on:
         raise ValidationError({"occurred_on": [f"发生日期早于产品上线日期 {product.listed_on:%Y-%m-%d}"]})
-    if int(breach_class) not in range(1, 6):
-        raise ValidationError({"breach_class": ["违约类别须为 1–5"]})
+    _, book = rule_book_in_force_or_oldest(on=occurred_on)
+    classes = sorted(int(row["breach_class"]) for row in book.rows("newspaper_breach_classes"))
+    if int(breach_class) not in classes:
+        raise ValidationError({"breach_class": [f"违约类别须为规则集 newspaper_breach_classes 中的 "
+                                                f"{'、'.join(map(str, classes))} 之一（R-N-VIOLATION）"]})
     breach = Breach.objects.create(product=product, breach_class=int(breach_class), occurred_on=occurred_on,
                                    description=description, evidence=evidence, found_by=found_by,
                                    recorded_by=actor if getattr(actor, "pk", None) else None)

@@ -1,6 +1,7 @@
 """R-N-LAUNCH: six recorded stages, the 7-day test scored 0–30 within 2 days, the summary within 5 days, the
 decision by the average (≥25 pass, 18 ≤ s < 25 adjust and restart, < 18 reject with a 3-month lock)."""
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -203,3 +204,20 @@ def test_r_n_launch_listing_refused_once_the_licence_expired():
         services.launch_step_record(product=item, stage=LaunchStage.LISTING, on=dt.date(2029, 1, 1))
     item.refresh_from_db()
     assert item.launch_stage == LaunchStage.APPROVAL and not item.in_catalogue
+
+
+@pytest.mark.parametrize(("field", "value"), [("editing_mode", "syndicated"), ("category", "horoscope")])
+def test_r_n_product_editing_mode_and_category_come_from_the_rule_set(field, value):
+    """R-N-PRODUCT: editing modes (newspaper_editing_modes) and the twelve categories (newspaper_categories)."""
+    with pytest.raises(ValidationError) as error:
+        product(qualified_partner(), **{field: value})
+    assert "R-N-PRODUCT" in error.value.message_dict[field][0]
+
+
+def test_r_n_launch_test_score_method_is_the_average_only():
+    changed = book()
+    params = dict(changed.params)
+    params["newspaper_test_score_method"] = dataclasses.replace(params["newspaper_test_score_method"],
+                                                               value={"value": "median"})
+    with pytest.raises(ValueError, match="newspaper_test_score_method"):
+        rules.evaluate_launch_test(scores=[], book=dataclasses.replace(changed, params=params))

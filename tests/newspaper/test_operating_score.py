@@ -112,3 +112,12 @@ def test_r_n_score_yearly_run_is_idempotent():
     assert services.operating_scores_run(year=2026) == {"products": 1}
     assert services.operating_scores_run(year=2026) == {"products": 1}
     assert OperatingScore.objects.get(product=item, year=2026).score == 100
+
+
+@pytest.mark.parametrize("breach_class", [0, 6])
+def test_r_n_violation_breach_class_must_be_one_of_the_rule_sets_classes(breach_class):
+    """The five classes are rule-set data (newspaper_breach_classes), not a range in code."""
+    item = listed(qualified_partner())
+    with pytest.raises(ValidationError) as error:
+        _breach(item, breach_class)
+    assert "newspaper_breach_classes" in error.value.message_dict["breach_class"][0]
