@@ -20,3 +20,20 @@ class DefaultLanguageMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class AdminCspMiddleware:
+    """Adds ``CSP_ADMIN_SCRIPT_SRC`` to the script sources of /admin/ pages only (django-csp's
+    per-response update): the API, its documentation and everything else keep the strict policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        extra = settings.CSP_ADMIN_SCRIPT_SRC
+        if extra and request.path.startswith("/admin/"):
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["script-src"] = [*update.get("script-src", []), *extra]
+            response._csp_update = update
+        return response
