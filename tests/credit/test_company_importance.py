@@ -100,3 +100,20 @@ def test_counts_from_the_month_after_approval_never_retroactively_r_k_strategic(
     assert strategic[approved_month]["points"] == 0
     assert strategic[first_month]["points"] == 100 and "国家级" in strategic[first_month]["detail"]
     assert after.monthly_score == Decimal("1000.00")
+
+
+@pytest.mark.parametrize("code", ["PB", "NO-SUCH-PARTNER", "", None, 12345],
+                         ids=["another partner", "unknown", "blank", "null", "number"])
+def test_a_partner_filing_evidence_learns_nothing_about_other_partner_codes(
+    partner_a, partner_b, partner_a_client, code
+):
+    """The partner value of a partner's own filing is ignored: the same 201 whatever code is sent."""
+    response = partner_a_client.post(URL, {**PAYLOAD, "partner": code}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["partner"] == partner_a.code
+    assert CompanyImportanceEvidence.objects.get(pk=response.json()["id"]).partner == partner_a
+
+
+def test_staff_still_get_unknown_partner_codes_refused(staff_client, partner_a):
+    response = staff_client.post(URL, {**PAYLOAD, "partner": "NO-SUCH-PARTNER"}, format="json")
+    assert response.status_code == 400 and "partner" in response.json()
