@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= admin-migu-ops
 
-.PHONY: run test venv install migrate demo serve worker beat lint bench-import clean messages
+.PHONY: run test venv install migrate demo serve serve-prod worker beat lint bench-import clean messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,12 +32,20 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make serve-prod: the production stack (gunicorn, whitenoise, production settings, JSON logs) on the
+## embedded default (SQLite, eager tasks) for a quick look over plain HTTP; a throw-away key each start.
+serve-prod: demo
+	DJANGO_SETTINGS_MODULE=migu_ops.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 \
+	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	       $(BIN)/gunicorn migu_ops.wsgi:application --config deploy/gunicorn.conf.py --bind $(HOST)'
+
 ## A real worker and beat against Redis and PostgreSQL (set REDIS_URL and DATABASE_URL)
 worker: install
-	$(BIN)/celery -A migu_ops worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-migu_ops.settings.local} $(BIN)/celery -A migu_ops worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A migu_ops beat --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-migu_ops.settings.local} $(BIN)/celery -A migu_ops beat --loglevel=INFO
 
 ## make lint: ruff and the import boundaries (import-linter contracts in pyproject.toml)
 lint: install

@@ -8,7 +8,7 @@ from .rules import duration_text
 
 class ControlMeasureSerializer(LabelledModelSerializer):
     rule = serializers.CharField(source="rule_id", read_only=True)
-    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     duration = serializers.SerializerMethodField()
 
     class Meta:
@@ -23,7 +23,7 @@ class ControlMeasureSerializer(LabelledModelSerializer):
 
 class ControlEventSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     rule_set_version = serializers.IntegerField(source="rule_set.version", default=None, read_only=True)
     measures = ControlMeasureSerializer(many=True, read_only=True)
 

@@ -30,3 +30,20 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
         response = super().process_response(request, response)
         translation.deactivate()  # the next request (or code outside requests) starts from the default again
         return response
+
+
+class AdminCspMiddleware:
+    """Adds ``CSP_ADMIN_SCRIPT_SRC`` to the script sources of /admin/ pages only (django-csp's
+    per-response update): the API, its documentation and everything else keep the strict policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        extra = settings.CSP_ADMIN_SCRIPT_SRC
+        if extra and request.path.startswith("/admin/"):
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["script-src"] = [*update.get("script-src", []), *extra]
+            response._csp_update = update
+        return response

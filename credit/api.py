@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -99,6 +100,17 @@ class CompanyImportanceViewSet(PartnerScopedMixin, mixins.CreateModelMixin, view
     queryset = CompanyImportanceEvidence.objects.select_related("partner")
     serializer_class = serializers.CompanyImportanceSerializer
     filterset_class = filters.CompanyImportanceFilter
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs and not is_staff_user(self.request.user):
+            # A partner files for itself: its ``partner`` value is ignored and never looked up, so the
+            # answer is the same whether or not another partner's code exists (no code oracle).
+            serializer.fields["partner"] = drf_serializers.SlugRelatedField(slug_field="code", read_only=True)
+            # likewise the authorising parent (R-K-STRATEGIC) is recorded by staff from the authorisation letter
+            serializer.fields["authorised_by_parent"] = drf_serializers.SlugRelatedField(slug_field="code",
+                                                                                         read_only=True)
+        return serializer
 
     def perform_create(self, serializer):
         user = self.request.user

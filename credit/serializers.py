@@ -1,6 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.filters import MONTH_SCHEMA
 from core.api.serializers import LabelledModelSerializer
 from partners.models import Partner
 from partners.serializers import MonthField, PartnerCodeField
@@ -22,7 +23,7 @@ class CreditItemSerializer(serializers.Serializer):
 
 
 class CreditMonthWeightSerializer(serializers.Serializer):
-    month = serializers.CharField()
+    month = serializers.RegexField(MONTH_SCHEMA["pattern"])  # a YYYY-MM string in the schema too
     monthly_score = serializers.FloatField()
     weight = serializers.FloatField()
     configured_weight = serializers.FloatField()
@@ -57,13 +58,13 @@ class CreditPathItemSerializer(serializers.Serializer):
 class CreditPathSerializer(serializers.Serializer):
     """The path to the next grade (R-K-RANGE thresholds, R-K-WEIGHTED carry-over, R-K-COMPOSE items)."""
 
-    month = serializers.CharField()
+    month = serializers.RegexField(MONTH_SCHEMA["pattern"])
     score = serializers.FloatField()
     grade = serializers.CharField()
     next_grade = serializers.CharField(allow_null=True)
     threshold = serializers.FloatField(allow_null=True)
     points_missing = serializers.FloatField()
-    next_month = serializers.CharField()
+    next_month = serializers.RegexField(MONTH_SCHEMA["pattern"])
     next_month_score_if_unchanged = serializers.FloatField()
     next_month_best_score = serializers.FloatField()
     monthly_score_needed = serializers.FloatField(allow_null=True)
@@ -111,7 +112,7 @@ class CompanyImportanceSerializer(LabelledModelSerializer):
     )
     authorised_by_parent = serializers.SlugRelatedField(
         slug_field="code", queryset=Partner.objects.all(), required=False, allow_null=True,
-        help_text="独家授权的母公司（合作方编码，R-K-STRATEGIC）；母公司自身未开展销售渠道/联合会员合作。",
+        help_text="独家授权的母公司（合作方编码，R-K-STRATEGIC），运营人员填写；合作方提交时忽略此字段。",
     )
 
     class Meta:

@@ -8,7 +8,7 @@ from .selectors import restriction_reason
 
 class RestrictionSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     reason_text = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,12 +1,14 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.filters import MONTH_SCHEMA
 from core.api.serializers import LabelledModelSerializer
 
 from .models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue, Partner, SubChannel
 
 
 class PartnerSerializer(LabelledModelSerializer):
-    related_group = serializers.CharField(source="related_group.name", default=None, read_only=True)
+    related_group = serializers.CharField(source="related_group.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Partner
@@ -46,6 +48,7 @@ class ComplaintSerializer(LabelledModelSerializer):
                   "quality_failed", "upgraded_on"]
 
 
+@extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.DateField):
     def to_representation(self, value):
         return f"{value:%Y-%m}" if value else None

@@ -2,8 +2,12 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from core.months import parse_month
+
+#: the OpenAPI schema of a month, in query parameters and in responses: ``YYYY-MM``, not a date
+MONTH_SCHEMA = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2026-10"}
 
 
 class MonthFormField(forms.CharField):
@@ -17,6 +21,7 @@ class MonthFormField(forms.CharField):
             raise forms.ValidationError(str(exc), code="invalid_month") from None
 
 
+@extend_schema_field(MONTH_SCHEMA)
 class MonthFilter(django_filters.Filter):
     """Accepts YYYY-MM and matches a DateField holding the first day of the month."""
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import IO
 
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from partners.choices import ImportSource, ImportStatus
@@ -65,6 +65,10 @@ def data_file_import(
                 result.add(error)
         except UnicodeDecodeError:
             result.add(encoding_error(binary))
+        except DataError as exc:
+            # A value the validation let through and the database refused: still a message, never a traceback.
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            result.add(RowError(1, FILE, f"数据库拒绝写入，未写入任何数据（{detail}）"))
         except Exception as exc:
             _finish(run, result, ImportStatus.FAILED, extra=f"{type(exc).__name__}: {exc}")
             raise
@@ -76,11 +80,14 @@ def _import(spec, binary, result: ImportResult, *, user, dry_run: bool, on_progr
     with transaction.atomic():
         table = open_table(binary, result.file_name)
         try:
+            for warning in table.warnings:
+                result.add_warning(warning)
             plan = plan_for(spec, spec.canonical_header(table.header), result)
             writer_class = spec.writer_class()
             rows = validated_rows(
                 table.rows(), plan=plan, ctx=ImportContext(), result=result, row_check=spec.row_check,
                 on_progress=on_progress, as_text=writer_class.copies_text,
+                exact_width=table.exact_width, typed_cells=table.typed_cells,
             )
             writer = writer_class(spec=spec, plan=plan, result=result, user=user, dry_run=dry_run)
             writer.consume(rows)
@@ -98,13 +105,16 @@ def _finish(run: ImportRun, result: ImportResult, status: str, extra: str = "") 
         errors.append(f"…… 另有 {result.error_count - len(errors)} 个错误未保存（命令行输出全部错误）")
     if extra:
         errors.append(extra)
+    # Counts only for a run whose transaction was committed (or a dry run's would-be counts):
+    # a rejected or failed run wrote nothing, whatever the writer had counted before it stopped.
+    written = status == ImportStatus.SUCCEEDED and result.ok
     ImportRun.objects.filter(pk=run.pk).update(
         status=status,
         finished_at=timezone.now(),
         rows=result.rows,
-        created=result.created if result.ok else 0,
-        updated=result.updated if result.ok else 0,
-        unchanged=result.unchanged if result.ok else 0,
+        created=result.created if written else 0,
+        updated=result.updated if written else 0,
+        unchanged=result.unchanged if written else 0,
         error_count=result.error_count,
         errors="\n".join(errors),
         warnings="\n".join([str(warning) for warning in result.warnings] + result.notes),

@@ -29,6 +29,7 @@ from partners.models import Contract, Partner, RelatedGroup, reentry_ban_refusal
 from partners.services import contract_default_incubation
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force_or_oldest
 
+from .errors import FileRejected
 from .result import ImportResult
 from .validation import Plan
 
@@ -271,17 +272,24 @@ class _CopyStream:
 
     def __init__(self, rows: Iterator[list[Any]]):
         self._rows = rows
+        #: the reader's refusal of the file (FileRejected), kept to be raised once COPY has ended:
+        #: raised inside ``read`` it would reach the caller as a database error instead
+        self.rejected: FileRejected | None = None
 
     def read(self, size: int = -1) -> str:
         size = size if size and size > 0 else 1 << 16
         lines, length, join = [], 0, "\t".join
-        for row in self._rows:
-            row[0] = str(row[0])
-            line = join(row)
-            lines.append(line)
-            length += len(line)
-            if length >= size:
-                break
+        try:
+            for row in self._rows:
+                row[0] = str(row[0])
+                line = join(row)
+                lines.append(line)
+                length += len(line)
+                if length >= size:
+                    break
+        except FileRejected as exc:
+            self.rejected = exc
+            return ""
         if not lines:
             return ""
         lines.append("")
@@ -317,7 +325,10 @@ class ComplaintsCopyWriter(BulkWriter):
             cursor.execute(f"CREATE TEMPORARY TABLE {self.stage} (line integer, {definitions}) ON COMMIT DROP")
             copy_sql = f"COPY {self.stage} (line, {', '.join(map(qn, columns))}) FROM STDIN"
             started = time.perf_counter()
-            cursor.copy_expert(copy_sql, _CopyStream(rows), 1 << 16)
+            stream = _CopyStream(rows)
+            cursor.copy_expert(copy_sql, stream, 1 << 16)
+            if stream.rejected is not None:
+                raise stream.rejected
             copied = cursor.rowcount
             staged = time.perf_counter()
             self._report_duplicates(cursor)

@@ -1,6 +1,7 @@
 """Walk every registered endpoint with a partner token: never a row of another partner."""
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from migu_ops.api_router import router
@@ -47,7 +48,7 @@ def test_partner_sees_only_its_own_rows(prefix, viewset, basename, partner_a, pa
 def test_anonymous_and_unbound_users_are_refused(prefix, viewset, basename, client, django_user_model):
     assert client.get(reverse(f"{basename}-list")).status_code in (401, 403)
     django_user_model.objects.create_user(username="nobody", password="pw-nobody-1")
-    client.login(username="nobody", password="pw-nobody-1")
+    client.login(request=HttpRequest(), username="nobody", password="pw-nobody-1")  # axes needs the request
     assert client.get(reverse(f"{basename}-list")).status_code == 403
 
 

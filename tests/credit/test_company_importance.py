@@ -186,6 +186,14 @@ def test_second_authorisation_is_refused_at_approval_too_r_k_strategic(staff_use
                     monkeypatch=monkeypatch)
 
 
+def test_a_partner_cannot_name_a_parent_through_the_api_r_k_strategic(partner_a, partner_b, partner_a_client):
+    """No code oracle: a partner's authorised_by_parent value is ignored (staff record it from the letter)."""
+    for code in (partner_b.code, "NO-SUCH-PARTNER"):
+        response = partner_a_client.post(URL, {**PAYLOAD, "authorised_by_parent": code}, format="json")
+        assert response.status_code == 201 and response.json()["authorised_by_parent"] is None
+    assert not CompanyImportanceEvidence.objects.filter(authorised_by_parent__isnull=False).exists()
+
+
 def test_api_names_the_parent_by_partner_code_r_k_strategic(staff_client, partner_a):
     parent = PartnerFactory(code="PARENT")
     response = staff_client.post(URL, {**PAYLOAD, "partner": partner_a.code, "authorised_by_parent": "PARENT"},
@@ -196,3 +204,20 @@ def test_api_names_the_parent_by_partner_code_r_k_strategic(staff_client, partne
     response = staff_client.post(URL, {**PAYLOAD, "partner": partner_a.code, "authorised_by_parent": "NOBODY"},
                                  format="json")
     assert response.status_code == 400 and "authorised_by_parent" in response.json()
+
+
+@pytest.mark.parametrize("code", ["PB", "NO-SUCH-PARTNER", "", None, 12345],
+                         ids=["another partner", "unknown", "blank", "null", "number"])
+def test_a_partner_filing_evidence_learns_nothing_about_other_partner_codes(
+    partner_a, partner_b, partner_a_client, code
+):
+    """The partner value of a partner's own filing is ignored: the same 201 whatever code is sent."""
+    response = partner_a_client.post(URL, {**PAYLOAD, "partner": code}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["partner"] == partner_a.code
+    assert CompanyImportanceEvidence.objects.get(pk=response.json()["id"]).partner == partner_a
+
+
+def test_staff_still_get_unknown_partner_codes_refused(staff_client, partner_a):
+    response = staff_client.post(URL, {**PAYLOAD, "partner": "NO-SUCH-PARTNER"}, format="json")
+    assert response.status_code == 400 and "partner" in response.json()

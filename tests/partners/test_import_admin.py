@@ -122,3 +122,22 @@ def test_import_runs_are_read_only_in_the_admin(admin_client, partner_a):
     change = admin_client.get(reverse("admin:partners_importrun_change", args=[record.pk]))
     assert change.status_code == 200 and "row 2: partner_code" in change.content.decode()
     assert admin_client.get(reverse("admin:partners_importrun_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"ticket_id,partner_code,cooperation_type,received_on\nT\x001,PA,sales_channel,2026-10-01\n",
+         "row 2: ticket_id: 含有 NUL 字符"),
+        (b'ticket_id,partner_code,cooperation_type,received_on\nT1,PA,sales_channel,"' + b"x" * 140_000 + b'"\n',
+         "row 2: file: 有一个字段超过 128 KiB"),
+    ],
+    ids=["NUL byte", "field over 128 KiB"],
+)
+def test_files_that_once_crashed_the_page_are_reported_not_a_500(admin_client, partner_a, content, expected):
+    before = snapshot()
+    response = admin_client.post(URL, {"kind": "complaints", "file": upload(content)})
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert snapshot() == before
+    assert ImportRun.objects.get().created == 0

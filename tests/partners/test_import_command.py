@@ -71,3 +71,25 @@ def test_missing_file_and_unknown_kind(tmp_path):
         call("complaints", str(tmp_path / "nope.csv"))
     with pytest.raises(CommandError, match="invalid choice"):
         call("people", str(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("ticket_id,partner_code,cooperation_type,received_on\nT\x001,PA,sales_channel,2026-10-01\n",
+         "row 2: ticket_id: 含有 NUL 字符"),
+        ('ticket_id,partner_code,cooperation_type,received_on\nT1,PA,"sales_channel\n' + "x" * 140_000,
+         "row 2: file: 有一个字段超过 128 KiB"),
+        ("ticket_id,partner_code,cooperation_type,received_on,category\nPRB-T2,PA,sales_channel,2026-12-13\n",
+         "row 2: category: 该行只有 4 个值"),
+    ],
+    ids=["NUL byte", "field over 128 KiB", "cut-short row"],
+)
+def test_malformed_files_exit_non_zero_with_the_row_message(tmp_path, partner_a, content, expected):
+    before = snapshot()
+    err = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_data", "complaints", str(csv_file(tmp_path, content)), stdout=StringIO(), stderr=err)
+    assert refused.value.returncode == 1 and "未写入任何数据" in str(refused.value)
+    assert expected in err.getvalue()
+    assert snapshot() == before
