@@ -58,6 +58,15 @@ class JobSpec:
     task: str
     period: str
 
+    def celery_task(self):
+        """The task object (its module ``<app>.tasks`` imported, as the worker's autodiscovery does)."""
+        from importlib import import_module
+
+        from celery import current_app
+
+        import_module(f"{self.task.split('.')[0]}.tasks")
+        return current_app.tasks[self.task]
+
     def parse(self, value: str):
         from .months import parse_date, parse_month
 
