@@ -21,4 +21,5 @@ class CodesConfig(AppConfig):
 
         from core.jobs import job_register
 
-        job_register(name="code_yearend", label=_("业务代码年末清理"), task="codes.run_code_yearend", period="year")
+        job_register(name="code_yearend", label=_("业务代码年末清理"), task="codes.run_code_yearend", period="year",
+                     command="run_code_yearend")

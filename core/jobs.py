@@ -57,6 +57,7 @@ class JobSpec:
     label: str
     task: str
     period: str
+    command: str
 
     def celery_task(self):
         """The task object (its module ``<app>.tasks`` imported, as the worker's autodiscovery does)."""
@@ -82,11 +83,12 @@ class JobSpec:
 _JOBS: dict[str, JobSpec] = {}
 
 
-def job_register(*, name: str, label: str, task: str, period: str) -> None:
-    """Called from each app's ``AppConfig.ready()``: the job appears on the admin's start page."""
+def job_register(*, name: str, label: str, task: str, period: str, command: str = "") -> None:
+    """Called from each app's ``AppConfig.ready()``: the job appears on the admin's start page. ``command`` is
+    the management command (by default the job's name)."""
     if period not in {"date", "month", "year"}:
         raise ValueError(f"period must be date, month or year, not {period!r}")
-    _JOBS[name] = JobSpec(name=name, label=label, task=task, period=period)
+    _JOBS[name] = JobSpec(name=name, label=label, task=task, period=period, command=command or name)
 
 
 def job_specs() -> list[JobSpec]:

@@ -164,3 +164,6 @@ def test_every_registered_job_has_a_celery_task_accepting_its_period_and_user():
     for spec in job_specs():
         parameters = inspect.signature(spec.celery_task().run).parameters
         assert spec.period in parameters and "user_id" in parameters, spec
+        from django.core.management import get_commands
+
+        assert spec.command in get_commands(), spec
