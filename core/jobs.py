@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 from .choices import PROTECTED_STATUSES, JobStatus
@@ -261,8 +261,12 @@ def _period_lock(job: str, key: str, progress: JobProgress) -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+        except DatabaseError:
+            # the caller's transaction is aborted: the lock ends with the connection; the body's error matters
+            pass
 
 
 @contextmanager

@@ -70,7 +70,7 @@ def test_two_concurrent_settlement_runs_of_one_month_wait_for_each_other(setting
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_is_committed_outside_the_jobs_transaction_so_others_see_it_live(settings):
     settings.JOB_HEARTBEAT_INTERVAL = 0.1
     reached, release, errors, run_ids = threading.Event(), threading.Event(), [], []
