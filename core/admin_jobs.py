@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JobStatus
@@ -100,7 +101,7 @@ class JobRunAdmin(_base_admin()):
     list_filter = ["job", "status"]
     search_fields = ["job", "key", "message"]
     fields = ["job_name", "key", "status", "progress_bar", "started_by", "started_at", "finished_at",
-              "duration_display", "heartbeat_at", "counts_table", "message"]
+              "duration_display", "heartbeat_at", "counts_table", "message", "rerun_link"]
     readonly_fields = fields
     change_list_template = "admin/core/jobrun/change_list.html"
 
@@ -161,6 +162,13 @@ class JobRunAdmin(_base_admin()):
         )
         return format_html('<table class="jobrun-counts"><tbody>{}</tbody></table>', rows)
 
+    @admin.display(description=_("再次运行"))
+    def rerun_link(self, obj):
+        if obj.status == JobStatus.RUNNING or obj.job not in {spec.name for spec in job_specs()}:
+            return "—"
+        url = reverse("admin:core_jobrun_start") + "?" + urlencode({"job": obj.job, "period": obj.key})
+        return format_html('<a class="button" href="{}">再次运行 {} {}</a>', url, job_label(obj.job), obj.key)
+
     def progress_view(self, request, pk: int):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -169,7 +177,7 @@ class JobRunAdmin(_base_admin()):
     def start_view(self, request):
         if not request.user.has_perm(RUN_PERMISSION):
             raise PermissionDenied
-        form = JobStartForm(request.POST or None)
+        form = JobStartForm(request.POST or None, initial={key: request.GET.get(key) for key in ("job", "period")})
         if request.method == "POST" and form.is_valid():
             spec, argument = form.cleaned_data["spec"], form.cleaned_data["argument"]
             changelist = reverse("admin:core_jobrun_changelist") + f"?job={spec.name}"

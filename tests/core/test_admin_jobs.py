@@ -109,3 +109,13 @@ def test_listing_marks_runs_whose_process_died_as_failed(ops_client, settings):
     ops_client.get(reverse("admin:core_jobrun_changelist"))
     run.refresh_from_db()
     assert run.status == JobStatus.FAILED
+
+
+def test_a_failed_run_offers_a_rerun_with_its_job_and_period(ops_client):
+    run = JobRun.objects.create(job="run_settlement", key="2026-10", status=JobStatus.FAILED,
+                                finished_at=timezone.now(), heartbeat_at=timezone.now())
+    detail = ops_client.get(reverse("admin:core_jobrun_change", args=[run.pk])).content.decode()
+    link = reverse(START) + "?job=run_settlement&amp;period=2026-10"
+    assert link in detail
+    form = ops_client.get(reverse(START), {"job": "run_settlement", "period": "2026-10"}).content.decode()
+    assert 'value="2026-10"' in form and '<option value="run_settlement" selected>' in form
