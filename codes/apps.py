@@ -18,3 +18,8 @@ class CodesConfig(AppConfig):
         approvable_register(CodeApplication, on_approved=services.code_application_approved)
         approvable_register(CodeChangeRequest, on_approved=services.code_change_approved)
         approvable_register(CodeRecyclingProposal, on_approved=services.recycling_proposal_approved)
+
+        from core.jobs import job_register
+
+        job_register(name="code_yearend", label=_("业务代码年末清理"), task="codes.run_code_yearend", period="year",
+                     command="run_code_yearend")

@@ -1,9 +1,9 @@
-from celery import shared_task
+from core.tasks import job_task, task_user
 
-from .services import run_code_yearend
+from .services import code_yearend_job
 
 
-@shared_task(name="codes.run_code_yearend", time_limit=60 * 60, soft_time_limit=55 * 60, acks_late=True)
-def code_yearend_task(year: int) -> dict[str, int]:
+@job_task(name="codes.run_code_yearend", hard_limit=60 * 60)
+def code_yearend_task(self, year: int, user_id=None) -> dict[str, int]:
     """Year-end recycling proposals (R-B-YEAREND); safe to run twice."""
-    return run_code_yearend(year=int(year))
+    return code_yearend_job(year=int(year), user=task_user(user_id))

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, JobRun
+from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
@@ -21,16 +20,4 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
-    list_display = ["job", "key", "status", "progress", "started_at", "finished_at", "started_by"]
-    list_filter = ["job", "status"]
-    search_fields = ["job", "key", "message"]
-    readonly_fields = [f.name for f in JobRun._meta.fields]
-
-    @admin.display(description=_("进度"))
-    def progress(self, obj):
-        return f"{obj.done}/{obj.total} ({obj.progress_percent}%)"
-
-    def has_add_permission(self, request):
-        return False
+from . import admin_jobs  # noqa: E402,F401  job runs: start page, live progress

@@ -9,6 +9,10 @@ class ApprovalStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
+#: Results a job never overwrites: once submitted or approved they change only through the approval workflow.
+PROTECTED_STATUSES = (ApprovalStatus.SUBMITTED, ApprovalStatus.APPROVED)
+
+
 class JobStatus(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("成功")

@@ -36,7 +36,7 @@ def broker_configured() -> bool:
 def _broker() -> str:
     if not broker_configured():
         return "not configured"
-    from migu_ops.celery import app
+    from celery import current_app as app  # the project's app (migu_ops.celery), without importing the project
 
     with app.connection_for_write(url=settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS) as connection:
         connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -55,6 +56,10 @@ class JobRun(models.Model):
     done = models.PositiveIntegerField(_("已完成"), default=0)
     counts = models.JSONField(_("统计"), default=dict, blank=True)
     message = models.TextField(_("信息"), blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("心跳时间"), null=True, blank=True,
+        help_text=_("运行中定期更新；超过 JOB_HEARTBEAT_TIMEOUT 秒未更新的运行视为进程已中断，标记为失败。"),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -69,13 +74,38 @@ class JobRun(models.Model):
         verbose_name_plural = _("作业运行")
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["job", "key"], name="core_jobrun_job_key_idx")]
+        permissions = [("run_job", _("可以在后台启动作业"))]
 
     def __str__(self) -> str:
         return f"{self.job} {self.key} {self.get_status_display()}"
 
     @property
+    def duration(self):
+        """Wall time so far (running) or in all (finished)."""
+        end = self.finished_at or timezone.now()
+        return end - self.started_at if self.started_at else None
+
+    @property
     def progress_percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else (100 if self.finished_at else 0)
+
+
+class ScheduledRun(models.Model):
+    """The claim of one beat-scheduled run of a task for one period (``core.tasks.scheduled_run_claim``): two beats
+    sending the same schedule make two messages, and only the message that claimed the period runs the job."""
+
+    task = models.CharField(_("任务"), max_length=100)
+    key = models.CharField(_("日期/月份"), max_length=32)
+    task_id = models.CharField(_("消息ID"), max_length=64)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("定时运行认领")
+        verbose_name_plural = _("定时运行认领")
+        constraints = [models.UniqueConstraint(fields=["task", "key"], name="%(app_label)s_%(class)s_unique_task_key")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key}"
 
 
 class Approvable(ConcurrentTransitionMixin, models.Model):

@@ -19,3 +19,9 @@ class CreditConfig(AppConfig):
             on_approved=services.company_importance_approved,
             problems=services.company_importance_approval_problems,
         )
+
+        from core.jobs import job_register
+
+        job_register(name=services.JOB_NAME, label=_("信用积分"), task="credit.run_credit_scoring", period="month")
+        job_register(name=services.SANCTIONS_JOB_NAME, label=_("信用处罚（到期执行）"),
+                     task="credit.apply_due_sanctions", period="date")

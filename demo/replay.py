@@ -24,17 +24,13 @@ from controls.models import ControlEvent
 from controls.services import control_event_create, extra_penalty_create
 from core.approval import approval_approve, approval_bulk, approval_submit
 from core.choices import ApprovalStatus
-from core.jobs import job_run
-from core.months import add_months, format_month, month_end
+from core.months import add_months, month_end
 from credit.choices import EvidenceChannel, MajorViolationCategory
 from credit.models import CompanyImportanceEvidence, MajorViolation, MonthlyCreditScore
 from credit.services import (
-    JOB_NAME as CREDIT_JOB,
-)
-from credit.services import (
     company_importance_file,
-    credit_sanctions_daily,
-    credit_scoring_run,
+    credit_sanctions_job,
+    credit_scoring_job,
     major_violation_record,
     manual_item_keys,
     manual_item_score_set,
@@ -45,7 +41,7 @@ from partners.models import Contract, MonthlyRevenue, Partner, SubChannel
 from scoring.models import DailyNotification, MonthlyAssessment, PenaltyProposal
 from scoring.services import daily_notifications_job, monthly_assessment_job
 from settlement.models import SettlementStatement, WriteDown
-from settlement.services import settlement_run_job, write_down_record
+from settlement.services import settlement_job, write_down_record
 
 from .clock import StaffCalendar
 
@@ -116,18 +112,6 @@ def clean_partners(*, exclude: set[str]) -> list[Partner]:
 # --- jobs, called as their commands call them ----------------------------------------------------------------
 
 
-def _credit_scoring_job(month: dt.date) -> dict:
-    with job_run(job=CREDIT_JOB, key=format_month(month)) as progress:
-        progress.run.counts = credit_scoring_run(month=month, progress=progress)
-    return progress.run.counts
-
-
-def _sanctions_daily_job(day: dt.date) -> dict:
-    with job_run(job="apply_credit_sanctions", key=day.isoformat()) as progress:
-        progress.run.counts = credit_sanctions_daily(on=day)
-    return progress.run.counts
-
-
 def run_sanctions_through(replay: Replay, last: dt.date) -> None:
     """The daily sanctions job for every day up to ``last``, from the first day grades were issued."""
     if replay.sanctions_run_through is None:
@@ -135,7 +119,7 @@ def run_sanctions_through(replay: Replay, last: dt.date) -> None:
     day = replay.sanctions_run_through + dt.timedelta(days=1)
     while day <= min(last, replay.today):
         with replay.calendar.at(day, 6):
-            counts = _sanctions_daily_job(day)
+            counts = credit_sanctions_job(day=day)
         replay.counts["sanctions_applied_by_job"] = replay.counts.get("sanctions_applied_by_job", 0) + counts["applied"]
         replay.sanctions_run_through = day
         day += dt.timedelta(days=1)
@@ -157,8 +141,8 @@ def close_month(replay: Replay, month: dt.date) -> None:
         enter_month_inputs(replay, month)
     with replay.calendar.at(close, 9):
         monthly_assessment_job(month=month)
-        _credit_scoring_job(month)
-        settlement_run_job(month=month)
+        credit_scoring_job(month=month)
+        settlement_job(month=month)
 
 
 # --- inputs operations enter before the month-end -------------------------------------------------------------

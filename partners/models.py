@@ -358,6 +358,10 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
     errors = models.TextField(_("错误（row N: 列: 原因）"), blank=True)
     warnings = models.TextField(_("提示"), blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("心跳时间"), null=True, blank=True,
+        help_text=_("导入进行中定期更新；超过 JOB_HEARTBEAT_TIMEOUT 秒未更新视为进程已中断，标记为异常中止。"),
+    )
 
     class Meta:
         verbose_name = _("数据导入记录")

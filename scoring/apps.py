@@ -18,3 +18,10 @@ class ScoringConfig(AppConfig):
             problems=services.penalty_proposal_approval_problems,
         )
         approvable_register(MonthlyAssessment, on_approved=services.monthly_assessment_approved)
+
+        from core.jobs import job_register
+
+        job_register(name="run_daily_notifications", label=_("每日投诉通报"), task="scoring.run_daily_notifications",
+                     period="date")
+        job_register(name="run_monthly_assessment", label=_("月度考核"), task="scoring.run_monthly_assessment",
+                     period="month")

@@ -17,3 +17,7 @@ class SettlementConfig(AppConfig):
             on_approved=services.settlement_statement_approved,
             problems=services.settlement_statement_approval_problems,
         )
+
+        from core.jobs import job_register
+
+        job_register(name=services.JOB_NAME, label=_("月度结算"), task="settlement.run_settlement", period="month")

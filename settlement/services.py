@@ -13,6 +13,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.bulk import serialize_runs
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
 from core.months import add_months, format_month, month_end, previous_month
@@ -374,6 +375,7 @@ def settlement_run(*, month: dt.date, actor=None, progress: JobProgress | None =
     A submitted statement whose figures change goes back to draft (audited) so stale figures are never approved.
     """
     first = month.replace(day=1)
+    serialize_runs("settlement.monthly", first)  # two runs of a month wait for each other (not IntegrityError)
     rule_set, results = settlement_compute(month=first, progress=progress)
     existing = {s.contract_id: s for s in SettlementStatement.objects.select_for_update().filter(month=first)
                 .select_related("partner")}
@@ -443,10 +445,10 @@ def settlement_run(*, month: dt.date, actor=None, progress: JobProgress | None =
     }
 
 
-def settlement_run_job(*, month: dt.date, actor=None, on_progress: Callable[[int, int], None] | None = None) -> dict:
+def settlement_job(*, month: dt.date, user=None, on_progress: Callable[[int, int], None] | None = None) -> dict:
     """The job as the command and the Celery task run it: recorded in JobRun, refusals recorded then re-raised."""
-    with job_run(job=JOB_NAME, key=format_month(month), user=actor, on_progress=on_progress) as progress:
-        counts = settlement_run(month=month, actor=actor, progress=progress)
+    with job_run(job=JOB_NAME, key=format_month(month), user=user, on_progress=on_progress) as progress:
+        counts = settlement_run(month=month, actor=user, progress=progress)
         progress.run.counts = counts
         progress.run.message = (f"{counts['contracts']} 份合同：新增 {counts['created']}，更新 {counts['updated']}，"
                                 f"未变 {counts['unchanged']}，删除 {counts['deleted']}")

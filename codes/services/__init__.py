@@ -7,7 +7,7 @@ from .changes import code_change_approved, code_change_request_create, process_a
 from .lifecycle import code_activate, code_recycle_finish
 from .recycling import code_exit_propose, partner_exit_register, recycling_proposal_approved, recycling_proposal_raise
 from .reviews import application_decide, application_review, code_application_approved
-from .yearend import code_yearend_propose, run_code_yearend
+from .yearend import code_yearend_job, code_yearend_propose
 
 __all__ = [
     "application_apply",
@@ -29,5 +29,5 @@ __all__ = [
     "process_return",
     "recycling_proposal_approved",
     "recycling_proposal_raise",
-    "run_code_yearend",
+    "code_yearend_job",
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.audit import audit_record
-from core.choices import ApprovalStatus
+from core.choices import PROTECTED_STATUSES
 from core.jobs import JobRefused
 from core.rulebook import breakdown_item
 from partners.models import Partner
@@ -37,7 +37,6 @@ from .lifecycle import _code_transition
 
 # Recycling proposals (R-B-YEAREND, R-B-EXIT, R-B-CHANGE "codes no longer used are recycled") ------------
 
-_PROTECTED = (ApprovalStatus.SUBMITTED, ApprovalStatus.APPROVED)
 _COMPARED = ("action", "rule_id", "users", "average_users", "unsubscribe_batches", "items", "rule_set_id")
 
 
@@ -52,7 +51,7 @@ def _proposals_sync(*, trigger: str, key: str, desired: dict[int, dict[str, Any]
                 .select_related("code")}
     conflicts = []
     for code_id, proposal in existing.items():
-        if proposal.status not in _PROTECTED:
+        if proposal.status not in PROTECTED_STATUSES:
             continue
         want = desired.get(code_id)
         if want is None or any(getattr(proposal, name) != want[name] for name in _COMPARED):
@@ -60,7 +59,7 @@ def _proposals_sync(*, trigger: str, key: str, desired: dict[int, dict[str, Any]
     if conflicts:
         raise JobRefused(f"已提交或已批准的处置建议会被改变，未写入任何数据：{', '.join(sorted(conflicts))}")
     counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
-    stale = [p.pk for code_id, p in existing.items() if p.status not in _PROTECTED and code_id not in desired]
+    stale = [p.pk for code_id, p in existing.items() if p.status not in PROTECTED_STATUSES and code_id not in desired]
     if stale:
         CodeRecyclingProposal.objects.filter(pk__in=stale).delete()
         counts["deleted"] = len(stale)
@@ -85,8 +84,9 @@ def _proposals_sync(*, trigger: str, key: str, desired: dict[int, dict[str, Any]
 
 
 def _decided_code_ids(*, trigger: str, key: str) -> QuerySet:
-    return CodeRecyclingProposal.objects.filter(trigger=trigger, trigger_key=key, status__in=_PROTECTED).values(
-        "code_id")
+    return CodeRecyclingProposal.objects.filter(
+        trigger=trigger, trigger_key=key, status__in=PROTECTED_STATUSES
+    ).values("code_id")
 
 
 @transaction.atomic

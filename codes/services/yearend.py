@@ -90,7 +90,7 @@ def code_yearend_propose(*, year: int, progress: JobProgress | None = None) -> d
     return counts
 
 
-def run_code_yearend(*, year: int, user=None, on_progress=None) -> dict[str, int]:
+def code_yearend_job(*, year: int, user=None, on_progress=None) -> dict[str, int]:
     """The year-end job (command and Celery task): recorded as a job run with its counts."""
     from core.jobs import job_run
 

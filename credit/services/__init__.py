@@ -13,8 +13,9 @@ from .inputs import (
     manual_item_keys,
     manual_item_score_set,
 )
-from .monthly import FIELDS, JOB_NAME, credit_scoring_compute, credit_scoring_run
+from .monthly import FIELDS, JOB_NAME, credit_scoring_compute, credit_scoring_job, credit_scoring_run
 from .sanctions import (
+    SANCTIONS_JOB_NAME,
     credit_sanction_apply,
     credit_sanction_cancel,
     credit_sanction_end,
@@ -23,6 +24,7 @@ from .sanctions import (
     credit_sanctions_end_for_ended_cooperations,
     credit_sanctions_end_with_cooperation,
     credit_sanctions_issue,
+    credit_sanctions_job,
     credit_score_approved,
     sanction_due_date,
 )
@@ -31,6 +33,7 @@ from .violations import linked_penalties_settle, major_violation_approved, major
 __all__ = [
     "FIELDS",
     "JOB_NAME",
+    "SANCTIONS_JOB_NAME",
     "company_importance_approval_problems",
     "company_importance_approved",
     "company_importance_authorisation_problems",
@@ -45,8 +48,10 @@ __all__ = [
     "credit_sanctions_end_for_ended_cooperations",
     "credit_sanctions_end_with_cooperation",
     "credit_sanctions_issue",
+    "credit_sanctions_job",
     "credit_score_approved",
     "credit_scoring_compute",
+    "credit_scoring_job",
     "credit_scoring_run",
     "importance_categories",
     "linked_penalties_settle",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.choices import ApprovalStatus
-from core.jobs import JobProgress, JobRefused
+from core.jobs import PROTECTED_STATUSES, JobProgress, JobRefused, job_run
 from core.months import format_month
 from core.rulebook import RuleBook
 from scoring.selectors import rule_book_in_force
@@ -92,10 +92,9 @@ def credit_scoring_run(*, month: dt.date, progress: JobProgress | None = None) -
     if progress:
         progress.set_total(len(computed))
     existing = {row.partner_id: row for row in MonthlyCreditScore.objects.filter(month=month)}
-    locked = {ApprovalStatus.SUBMITTED, ApprovalStatus.APPROVED}
     conflicts = []
     for partner_id, row in existing.items():
-        if row.status not in locked or row.major_violation_id:
+        if row.status not in PROTECTED_STATUSES or row.major_violation_id:
             continue  # a major-violation decision is authoritative, not a computed result
         new = computed.get(partner_id)
         old = {field: getattr(row, field) for field in FIELDS}
@@ -117,7 +116,7 @@ def credit_scoring_run(*, month: dt.date, progress: JobProgress | None = None) -
             if row is None:
                 to_create.append(MonthlyCreditScore(partner_id=partner_id, month=month, computed_at=now, **values))
                 continue
-            if row.status in locked or row.major_violation_id:
+            if row.status in PROTECTED_STATUSES or row.major_violation_id:
                 counts["unchanged"] += 1
                 continue
             if all(getattr(row, field) == values[field] for field in FIELDS):
@@ -127,7 +126,8 @@ def credit_scoring_run(*, month: dt.date, progress: JobProgress | None = None) -
                 setattr(row, field, value)
             row.status, row.computed_at = ApprovalStatus.DRAFT, now
             to_update.append(row)
-        stale = [row.pk for pid, row in existing.items() if pid not in computed and row.status not in locked]
+        stale = [row.pk for pid, row in existing.items()
+                 if pid not in computed and row.status not in PROTECTED_STATUSES]
         if stale:
             counts["deleted"] = MonthlyCreditScore.objects.filter(pk__in=stale).delete()[0]
         MonthlyCreditScore.objects.bulk_create(to_create, batch_size=1000)
@@ -135,4 +135,12 @@ def credit_scoring_run(*, month: dt.date, progress: JobProgress | None = None) -
     counts["created"], counts["updated"] = len(to_create), len(to_update)
     if progress:
         progress.advance(len(computed))
+    return counts
+
+
+def credit_scoring_job(*, month: dt.date, user=None, on_progress=None) -> dict[str, int]:
+    """The monthly credit-score job as the command, the Celery task and the admin run it (a recorded job run)."""
+    month = month.replace(day=1)
+    with job_run(job=JOB_NAME, key=format_month(month), user=user, on_progress=on_progress) as progress:
+        counts = progress.run.counts = credit_scoring_run(month=month, progress=progress)
     return counts

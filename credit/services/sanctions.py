@@ -200,6 +200,18 @@ def credit_sanctions_daily(*, on: dt.date, actor=None) -> dict[str, int]:
     return {**credit_sanctions_apply_due(on=on, actor=actor), "ended_with_cooperation": ended}
 
 
+SANCTIONS_JOB_NAME = "apply_credit_sanctions"
+
+
+def credit_sanctions_job(*, day: dt.date, user=None, on_progress=None) -> dict[str, int]:
+    """The daily sanctions job as the command, the Celery task and the admin run it (a recorded job run)."""
+    from core.jobs import job_run
+
+    with job_run(job=SANCTIONS_JOB_NAME, key=day.isoformat(), user=user, on_progress=on_progress) as progress:
+        counts = progress.run.counts = credit_sanctions_daily(on=day, actor=user)
+    return counts
+
+
 @transaction.atomic
 def credit_sanctions_end_with_cooperation(*, partner: Partner, on: dt.date, actor=None, reason: str = "") -> int:
     """R-K-AFTER-END: the partner's cooperation has ended; the listed sanctions end with it unless kept by decision.

@@ -202,6 +202,22 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With late acks a message whose worker died is handed out again after this many seconds: longer than the
+# longest hard time limit (2 h), or a slow run would be started twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60 + 10 * 60))),
+    # how often a worker looks for such messages (seconds × every Nth look scans Redis)
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Job and import runs (core.jobs): a running record writes a heartbeat every JOB_HEARTBEAT_INTERVAL seconds;
+# one without a heartbeat for JOB_HEARTBEAT_TIMEOUT seconds belonged to a process that died and is marked failed.
+JOB_HEARTBEAT_INTERVAL = float(os.environ.get("JOB_HEARTBEAT_INTERVAL", "5"))
+JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT", "600"))
+# How often a run waiting for another run of the same job and period retries the lock (seconds).
+JOB_LOCK_POLL = float(os.environ.get("JOB_LOCK_POLL", "0.5"))
 
 CACHES = {
     "default": (

@@ -24,6 +24,8 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 CSV_FIELD_LIMIT = csv.field_size_limit()
 
 #: the values Excel shows for a formula that failed (data-only reading gives them as text)
+#: The notes sheet of the import templates (template_files): column help, never data to warn about.
+TEMPLATE_NOTES_SHEET = "说明"
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 
 
@@ -140,7 +142,7 @@ class XlsxTable(Table):
         formulas.reset_dimensions()
         self._rows = _checked_xlsx_rows(sheet.iter_rows(values_only=True), formulas.iter_rows(values_only=True))
         for other in self._book.worksheets[1:]:
-            if _sheet_has_data(other):
+            if other.title != TEMPLATE_NOTES_SHEET and _sheet_has_data(other):
                 self.warnings.append(RowError(
                     1, FILE, f"工作表“{other.title}”有数据，已忽略（只导入第一个工作表“{sheet.title}”）"
                 ))

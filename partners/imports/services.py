@@ -10,6 +10,7 @@ from typing import IO
 from django.db import DataError, transaction
 from django.utils import timezone
 
+from core.jobs import heartbeat, stale_runs_fail
 from partners.choices import ImportSource, ImportStatus
 from partners.models import ImportRun
 
@@ -53,13 +54,15 @@ def data_file_import(
         result = ImportResult(
             kind=spec.kind, file_name=file_name, dry_run=dry_run, keep_errors=keep_errors, on_error=on_error
         )
+        stale_runs_fail()
         run = ImportRun.objects.create(
             kind=spec.kind, file_name=file_name[:255], dry_run=dry_run, source=source,
-            started_by=user if getattr(user, "pk", None) else None,
+            started_by=user if getattr(user, "pk", None) else None, heartbeat_at=timezone.now(),
         )
         result.run_id = run.pk
         try:
-            _import(spec, binary, result, user=user, dry_run=dry_run, on_progress=on_progress)
+            with heartbeat(ImportRun, run.pk):  # a killed import is marked failed after the timeout
+                _import(spec, binary, result, user=user, dry_run=dry_run, on_progress=on_progress)
         except FileRejected as exc:
             for error in exc.errors:
                 result.add(error)

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from core.exports import safe_text
 
 from .columns import BOOLEAN_HINT, Boolean, Choice, Date, Money, Month, Share
+from .readers import TEMPLATE_NOTES_SHEET
 from .specs import ImportSpec
 
 
@@ -60,7 +61,7 @@ def template_workbook(spec: ImportSpec) -> bytes:
         if isinstance(value, dt.date):
             cell.number_format = "yyyy-mm-dd"
         sheet.column_dimensions[cell.column_letter].width = 18
-    notes = workbook.create_sheet("说明")
+    notes = workbook.create_sheet(TEMPLATE_NOTES_SHEET)
     notes.append(["列", "表头（可用名称）", "必填", "取值"])
     for cell in notes[1]:
         cell.font = Font(bold=True)

@@ -1,10 +1,10 @@
 """What a scoring job may not overwrite (results submitted or approved) and how a refusal names the rows."""
 
-from core.choices import ApprovalStatus
+from core.choices import PROTECTED_STATUSES
 from partners.choices import CooperationType
 from partners.models import Partner
 
-PROTECTED_STATUSES = (ApprovalStatus.APPROVED, ApprovalStatus.SUBMITTED)
+__all__ = ["PROTECTED_STATUSES"]
 
 
 def _type_label(cooperation_type: str) -> str:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from codes.choices import CodeKind, CodeStatus, ProposalAction, ProposalTrigger
 from codes.models import CodeRecyclingProposal
-from codes.services import code_yearend_propose, process_approve, process_assess, process_return, run_code_yearend
+from codes.services import code_yearend_job, code_yearend_propose, process_approve, process_assess, process_return
 from codes.tasks import code_yearend_task
 from core.audit import audit_trail
 from core.choices import ApprovalStatus, JobStatus
@@ -84,9 +84,9 @@ def test_missing_months_count_zero():
 def test_second_run_changes_nothing_and_is_recorded():
     code_with_users(500)
     code_with_users(5000)
-    first = run_code_yearend(year=2026)
+    first = code_yearend_job(year=2026)
     rows = list(CodeRecyclingProposal.objects.values("id", "code_id", "items", "average_users"))
-    second = run_code_yearend(year=2026)
+    second = code_yearend_job(year=2026)
     assert (first["created"], second["created"], second["unchanged"]) == (1, 0, 1)
     assert list(CodeRecyclingProposal.objects.values("id", "code_id", "items", "average_users")) == rows
     runs = JobRun.objects.filter(job="code_yearend", key="2026")

@@ -14,7 +14,7 @@ from core.jobs import JobRefused
 from core.models import AuditEvent, JobRun
 from scoring.models import RuleSet
 from settlement.models import SettlementStatement
-from settlement.services import settlement_adjustment_record, settlement_run_job, write_down_record
+from settlement.services import settlement_adjustment_record, settlement_job, write_down_record
 from tests.factories import ContractFactory, PartnerFactory
 from tests.scoring.factories import make_warning
 
@@ -57,13 +57,13 @@ def test_second_run_changes_nothing():
 def test_job_run_is_recorded_and_uses_a_fixed_number_of_queries(django_assert_max_num_queries):
     populated(3)
     with django_assert_max_num_queries(40):
-        counts = settlement_run_job(month=OCT)
+        counts = settlement_job(month=OCT)
     run_row = JobRun.objects.get(job="run_settlement", key="2026-10")
     assert run_row.status == JobStatus.SUCCEEDED and run_row.counts["contracts"] == 3 == counts["contracts"]
     more = populated(12)
     assert more
     with django_assert_max_num_queries(40):  # 15 contracts: same query count, no query per partner
-        settlement_run_job(month=OCT)
+        settlement_job(month=OCT)
 
 
 def test_rerun_refuses_to_change_an_approved_statement(staff_user, division_leader):
@@ -78,7 +78,7 @@ def test_rerun_refuses_to_change_an_approved_statement(staff_user, division_lead
     run(OCT)  # unchanged inputs: fine, nothing written
     set_revenue(c, OCT, "1200.00")  # revenue corrected after approval
     with pytest.raises(JobRefused, match="已审批"):
-        settlement_run_job(month=OCT)
+        settlement_job(month=OCT)
     assert statement_of(c, OCT).amount_due == M("500.00")
     assert JobRun.objects.filter(job="run_settlement", status=JobStatus.REFUSED).count() == 1
     with pytest.raises(CommandError, match="已审批"):

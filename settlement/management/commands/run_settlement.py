@@ -1,42 +1,25 @@
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
-
-from core.jobs import JobRefused
-from core.months import parse_month
-from settlement.services import settlement_run_job
+from core.jobcommand import JobCommand
+from settlement.services import settlement_job
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Compute the monthly settlement statements (R-S-*) for one month; idempotent, refuses approved changes."
+    period = "month"
+    bar_label = "settlement"
+    bar_unit = "合同"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="YYYY-MM")
+    def run(self, value, *, on_progress, options):
+        return settlement_job(month=value, on_progress=on_progress)
 
-    def handle(self, *args, month, **options):
-        try:
-            day = parse_month(month)
-        except ValueError as exc:
-            raise CommandError(f"--month: {exc}") from None
-        with tqdm(total=0, desc=f"settlement {month}", unit="合同", disable=options["verbosity"] == 0) as bar:
+    def summary(self, value, counts):
+        return (
+            f"{value:%Y-%m}: {counts['contracts']} contracts, created {counts['created']}, "
+            f"updated {counts['updated']}, unchanged {counts['unchanged']}, deleted {counts['deleted']}, "
+            f"on hold {counts['on_hold']}, stopped {counts['stopped']}, "
+            f"carried forward {counts['carried_forward']}, amount due {counts['amount_due']}"
+        )
 
-            def on_progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.n = done
-                bar.refresh()
-
-            try:
-                counts = settlement_run_job(month=day, on_progress=on_progress)
-            except JobRefused as exc:
-                raise CommandError(str(exc)) from None
-            except ValidationError as exc:
-                raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"{month}: {counts['contracts']} contracts, created {counts['created']}, updated {counts['updated']}, "
-            f"unchanged {counts['unchanged']}, deleted {counts['deleted']}, on hold {counts['on_hold']}, "
-            f"stopped {counts['stopped']}, carried forward {counts['carried_forward']}, "
-            f"amount due {counts['amount_due']}"
-        ))
+    def after(self, value, counts):
         if counts["later_drafts_to_rerun"]:
             self.stdout.write(self.style.WARNING(
                 f"{counts['later_drafts_to_rerun']} later draft statements depend on this month: re-run those months."
