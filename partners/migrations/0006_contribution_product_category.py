@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0004_complaint_upgraded_partial_index'),
+        ('partners', '0005_import_run_heartbeat'),
     ]
 
     operations = [
