@@ -78,7 +78,7 @@ def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str
 
 
 def approval_submit(*, obj: Approvable, actor, note: str = "") -> Approvable:
-    if not (actor.is_staff or actor.is_superuser):
+    if not (actor.is_staff or actor.is_superuser) or not user_has_role(actor, ApproverRole.OPERATIONS):
         raise PermissionDenied(_("只有运营人员可以提交审批。"))
     return _transition(obj=obj, actor=actor, method="submit", action="submit", reason=note)
 

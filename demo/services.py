@@ -56,6 +56,7 @@ def demo_load(*, partner_count: int = 50, months: int = 4, today: dt.date | None
         settlement_run(month=month)
 
     operations = _demo_user("demo_ops", ApproverRole.OPERATIONS)
+    _demo_user("demo_head", ApproverRole.DEPARTMENT_HEAD)
     leader = _demo_user("demo_leader", ApproverRole.DIVISION_LEADER)
     oldest = month_list[0]
     counts["published_assessments"] = _publish(MonthlyAssessment.objects.filter(month=oldest),

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from partners.choices import IncubationBasis
 from partners.models import Contract, Partner, RelatedGroup
 from partners.services import contract_default_incubation
-from scoring.selectors import NoRuleSetInForce, rule_book_in_force, rule_book_in_force_or_oldest
+from scoring.selectors import NoRuleSetInForce, rule_book_in_force_or_oldest
 
 from .result import ImportResult
 from .validation import Plan

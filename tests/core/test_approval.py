@@ -5,13 +5,14 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
 
 from core.approval import ApprovalError, approval_approve, approval_bulk, approval_return, approval_submit
 from core.audit import audit_trail
-from core.choices import ApprovalStatus
+from core.choices import ApprovalStatus, ApproverRole
 from core.models import AuditEvent
 from enforcement.models import Restriction
 from partners.services import partner_user_create
@@ -45,6 +46,13 @@ def test_submit_then_approve_publishes_with_one_audit_row_each(assessment, staff
         ("submit", "draft", "submitted", staff_user, "10月结果", "R-M-APPROVAL"),
         ("approve", "submitted", "approved", division_leader, "同意", "R-M-APPROVAL"),
     ]
+
+
+def test_submit_needs_the_operations_role_CONTRACT_4(assessment, division_leader, department_head):
+    for not_ops in (division_leader, department_head, UserFactory(username="bare_staff", is_staff=True)):
+        with pytest.raises(PermissionDenied, match="运营人员"):
+            approval_submit(obj=assessment, actor=not_ops)
+    assert MonthlyAssessment.objects.get(pk=assessment.pk).status == ApprovalStatus.DRAFT
 
 
 def test_only_staff_submit(assessment, partner_a):
@@ -81,6 +89,7 @@ def test_superuser_may_approve_what_someone_else_submitted(assessment, staff_use
 
 @pytest.mark.parametrize("fresh", [True, False], ids=["fresh-instance", "stale-instance"])
 def test_self_approval_is_refused(assessment, division_leader, fresh):
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     submitted = approval_submit(obj=assessment, actor=division_leader)
     with pytest.raises(PermissionDenied, match="自己提交"):
         # the check runs on the row as stored, whatever copy the caller holds
@@ -111,6 +120,7 @@ def test_return_needs_a_reason_then_resubmit_and_approve(assessment, staff_user,
 
 def test_bulk_applies_each_with_the_same_checks(staff_user, division_leader):
     rows = [make_assessment(PartnerFactory(code=f"BK{i}")) for i in range(3)]
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     approval_submit(obj=rows[0], actor=division_leader)  # the leader's own: must not approve it
     approval_submit(obj=rows[1], actor=staff_user)
     done, errors = approval_bulk(objs=rows, actor=division_leader, action="approve", note="批量")

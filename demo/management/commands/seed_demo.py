@@ -16,6 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
         if not data_only:
             self.stdout.write(
-                f"demo logins (password {DEMO_PASSWORD}): demo_ops 运营人员, demo_leader 分管领导, "
+                f"demo logins (password {DEMO_PASSWORD}): demo_ops 运营人员, demo_head 部门领导, demo_leader 分管领导, "
                 "demo_partner → DEMO001 (API token: manage.py drf_create_token demo_partner)"
             )
