@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin
 
 from .models import Restriction
 from .selectors import in_force_q
@@ -24,7 +25,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(SimpleHistoryAdmin):
+class RestrictionAdmin(HistoryAdmin):
     list_display = ["partner", "action", "cooperation_type", "sub_channel", "province", "starts_on", "ends_on",
                     "lifted_on", "rule_id"]
     list_filter = [InForceFilter, "action", "rule_id", "cooperation_type"]

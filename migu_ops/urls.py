@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.views import approval_inbox
+
 from .api_router import router
 
 admin.site.site_header = "咪咕开放合作运营管理"
@@ -11,6 +13,7 @@ admin.site.index_title = "运营后台"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/approvals/", admin.site.admin_view(approval_inbox), name="approval-inbox"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(router.urls)),

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from scoring.admin import ApprovalAdminMixin, MonthListFilter
+from core.admin import ApprovalAdminMixin, HistoryAdmin, MonthListFilter
 
 from .api import XLSX
 from .exports import export_filename, statements_workbook
@@ -23,7 +22,7 @@ from .services import (
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class SettlementStatementAdmin(ApprovalAdminMixin, HistoryAdmin):
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
     list_display = ["partner", "cooperation_type", "month_text", "revenue", "payable", "warning_level", "settled",
                     "deductions_total", "brought_forward", "offsets", "amount_due", "held_balance", "carried_forward",
@@ -31,7 +30,7 @@ class SettlementStatementAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
     list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
-    actions = ["export_xlsx", *ApprovalAdminMixin.actions]
+    actions = ["export_xlsx", *ApprovalAdminMixin.approval_actions]
     readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue", "revenue_share",
                        "payable", "warning_level", "warning_percent", "settled", "extra_deductions", "write_downs",
                        "adjustments", "brought_forward", "offsets", "balance", "held_before", "released",
@@ -144,7 +143,7 @@ class AdjustmentForm(_ServiceForm):
         return settlement_adjustment_record(actor=actor, **{f: self.cleaned_data[f] for f in self.Meta.fields})
 
 
-class _InputAdmin(SimpleHistoryAdmin):
+class _InputAdmin(HistoryAdmin):
     """Settlement inputs are recorded through their service; once recorded they are not edited here."""
 
     search_fields = ["contract__partner__code", "contract__partner__name"]

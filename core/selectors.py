@@ -1,0 +1,5 @@
+"""Reads for the staff workspace (the approval inbox)."""
+
+
+def inbox_count(*, user) -> int:
+    return 0
