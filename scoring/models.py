@@ -235,8 +235,8 @@ class PenaltyProposal(Approvable):
         return self.superseded_by_id is not None
 
     def approval_problems(self, *, action: str) -> list[str]:
-        if action == "approve" and self.is_superseded:
-            return [f"{self} 已被更高级别的处罚建议取代，不能审批。"]
+        if action in ("submit", "approve") and self.is_superseded:
+            return [f"{self} 已被更高级别的处罚建议取代，不能提交或审批。"]
         return []
 
     def on_approved(self, *, actor) -> None:
