@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= admin-migu-ops
 
-.PHONY: run test venv install migrate demo serve worker beat lint bench-import clean
+.PHONY: run test venv install migrate demo serve worker beat lint bench-import clean messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ bench-import: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
+
+## make messages: refresh locale/en/LC_MESSAGES/django.po from the code and compile it (commit both files)
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=bench --ignore=staticfiles --ignore=tests
+	cd locale && ../$(BIN)/python ../manage.py compilemessages -l en

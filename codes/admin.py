@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, ask_text
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from core.jobs import JobRefused
 from scoring.selectors import rule_book_for
 
@@ -179,7 +180,7 @@ class CodeApplicationInline(ReadOnlyAdminMixin, TabularInline):
 
 
 @admin.register(CodeBatch)
-class CodeBatchAdmin(ModelAdmin):
+class CodeBatchAdmin(ExportAdminMixin, ModelAdmin):
     list_display = ["month", "status", "application_count", "eligible_count", "closed_at", "closed_by"]
     list_filter = ["status"]
     readonly_fields = ["month", "status", "closed_at", "closed_by"]
@@ -247,7 +248,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(CodeApplication)
-class CodeApplicationAdmin(HistoryAdmin):
+class CodeApplicationAdmin(ExportAdminMixin, HistoryAdmin):
     list_display = ["id", "batch", "owner", "kind", "category", "name", "application_type", "grant_basis",
                     "eligible", "failed_rules", "stage", "status", "review_count"]
     list_filter = ["batch", "stage", "status", "application_type", "eligible", "kind", "owner_kind",

@@ -1,11 +1,10 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 from partners.models import Contract
 
 from . import filters
@@ -13,10 +12,6 @@ from . import serializers as s
 from .models import BusinessCode, CodeApplication, CodeChangeRequest, CodeMonthlyStat, CodeRecyclingProposal
 from .selectors import codes_with_recent_stats
 from .services import application_apply, code_change_request_create
-
-
-def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 def _own(queryset, user, partner_lookup: str):
@@ -49,7 +44,8 @@ class CodeMonthlyStatViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.CodeMonthlyStatFilter
 
 
-class CodeApplicationViewSet(PartnerScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CodeApplicationViewSet(ExportViewSetMixin, PartnerScopedMixin, mixins.CreateModelMixin,
+                             viewsets.ReadOnlyModelViewSet):
     """Applications with their eligibility breakdown and reviews; a partner applies for its own contracts."""
 
     partner_may_write = True
@@ -69,13 +65,8 @@ class CodeApplicationViewSet(PartnerScopedMixin, mixins.CreateModelMixin, viewse
         contract = _own(Contract.objects.select_related("partner"), request.user, "partner_id").filter(
             pk=values.pop("contract")).first()
         if contract is None:
-            raise serializers.ValidationError({"contract": ["合同不存在"]})
-        try:
-            application = application_apply(actor=request.user, contract=contract, **values)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+            raise serializers.ValidationError({"contract": [_("合同不存在")]})
+        application = application_apply(actor=request.user, contract=contract, **values)
         application = self.get_queryset().get(pk=application.pk)
         return Response(s.CodeApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
@@ -98,12 +89,9 @@ class CodeChangeRequestViewSet(PartnerScopedMixin, mixins.CreateModelMixin, view
         values = dict(data.validated_data)
         code = _own(BusinessCode.objects.all(), request.user, "partner_id").filter(code=values.pop("code")).first()
         if code is None:
-            raise serializers.ValidationError({"code": ["代码不存在"]})
+            raise serializers.ValidationError({"code": [_("代码不存在")]})
         reason = values.pop("reason", "")
-        try:
-            change = code_change_request_create(code=code, changes=values, reason=reason, actor=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        change = code_change_request_create(code=code, changes=values, reason=reason, actor=request.user)
         return Response(s.CodeChangeRequestSerializer(change).data, status=status.HTTP_201_CREATED)
 
 

@@ -60,4 +60,7 @@ CODE_STATS_SPEC = ImportSpec(
     natural_key=("code", "month"),
     writer=writers.BulkWriter,
     row_check=_measure_matches_kind,
+    aliases={"code": ("业务代码", "代码"), "month": ("月份", "统计月份"), "users": ("用户数",),
+             "orders": ("订购次数",)},
+    example={"code": "B0001", "month": "2026-01", "users": 1200, "orders": 0},
 )

@@ -277,11 +277,6 @@ class CodeApplication(Approvable):
     def cooperation_type(self) -> str:
         return self.contract.cooperation_type if self.contract_id else ""
 
-    def on_approved(self, *, actor) -> None:
-        from .services import application_grant_code
-
-        application_grant_code(application=self, actor=actor)
-
 
 class CodeApplicationReview(models.Model):
     """One reviewer's decision at one step of an application's review chain.
@@ -359,11 +354,6 @@ class CodeChangeRequest(ProcessRequest):
     def __str__(self) -> str:
         return f"{self.code.code} 变更 #{self.pk}"
 
-    def on_approved(self, *, actor) -> None:
-        from .services import code_change_apply
-
-        code_change_apply(request=self, actor=actor)
-
 
 class PartnerExit(models.Model):
     """A partner's exit (termination, no renewal or removal for violations) as it concerns its codes (R-B-EXIT)."""
@@ -440,8 +430,3 @@ class CodeRecyclingProposal(ProcessRequest):
 
     def __str__(self) -> str:
         return f"{self.code.code} {self.get_trigger_display()} {self.trigger_key} → {self.get_action_display()}"
-
-    def on_approved(self, *, actor) -> None:
-        from .services import recycling_proposal_apply
-
-        recycling_proposal_apply(proposal=self, actor=actor)

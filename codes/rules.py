@@ -12,19 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from scoring.rules import money, to_decimal
-
-TEN_THOUSAND = Decimal(10000)
-
-
-def item(rule: str, passed: bool, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"rule": rule, "passed": passed, "detail": detail, **extra}
-
-
-def wan(amount: Decimal) -> str:
-    """Money in 万元 for details (30万), exact to the cent."""
-    value = (money(amount) / TEN_THOUSAND).normalize()
-    return f"{value:f}万元"
+from core.rulebook import breakdown_item, money, to_decimal, wan
 
 
 def average(values: Sequence[int]) -> Decimal:
@@ -47,10 +35,11 @@ def evaluate_first_batch(*, limit: int | None, used: int, partner_kind: str, kin
                          rule: str) -> dict[str, Any]:
     """Within the first-batch limit when the codes already granted or pending leave room for this one."""
     if limit is None:
-        return item(rule, False, f"{partner_kind}：规则集未规定{kind_label}代码首批限额")
+        return breakdown_item(rule, None, f"{partner_kind}：规则集未规定{kind_label}代码首批限额", passed=False)
     passed = used < limit
     verdict = f"本次为第 {used + 1} 个，在首批限额内" if passed else "已用满首批限额，按追加申请审核（R-B-MORE）"
-    return item(rule, passed, f"{partner_kind}首批限额：{kind_label} {limit} 个；已分配或申请中 {used} 个；{verdict}")
+    detail = f"{partner_kind}首批限额：{kind_label} {limit} 个；已分配或申请中 {used} 个；{verdict}"
+    return breakdown_item(rule, None, detail, passed=passed)
 
 
 # R-B-MORE ----------------------------------------------------------------------------------------------
@@ -60,7 +49,7 @@ def evaluate_more_monthly(*, users_by_code: Sequence[tuple[str, int]], min_per_c
                           month_label: str, rule: str) -> dict[str, Any]:
     """Every allocated monthly code ≥ min_per_code users and their average ≥ min_average (month_label's stats)."""
     if not users_by_code:
-        return item(rule, False, "收入条件：尚无已分配的包月代码，无法按收入追加")
+        return breakdown_item(rule, None, "收入条件：尚无已分配的包月代码，无法按收入追加", passed=False)
     values = [users for _, users in users_by_code]
     avg = average(values)
     low = [f"{code} {users}" for code, users in users_by_code if users < min_per_code]
@@ -72,14 +61,14 @@ def evaluate_more_monthly(*, users_by_code: Sequence[tuple[str, int]], min_per_c
     )
     if low:
         detail += f"；未达每个 {min_per_code}：{'，'.join(low)}"
-    return item(rule, passed, detail)
+    return breakdown_item(rule, None, detail, passed=passed)
 
 
 def evaluate_more_per_use(*, orders_by_code: Sequence[tuple[str, int]], min_average: int, month_label: str,
                           rule: str) -> dict[str, Any]:
     """Allocated per-use codes average ≥ min_average orders in the month."""
     if not orders_by_code:
-        return item(rule, False, "收入条件：尚无已分配的按次代码，无法按收入追加")
+        return breakdown_item(rule, None, "收入条件：尚无已分配的按次代码，无法按收入追加", passed=False)
     values = [orders for _, orders in orders_by_code]
     avg = average(values)
     listing = "，".join(f"{code} {orders}" for code, orders in orders_by_code)
@@ -87,7 +76,7 @@ def evaluate_more_per_use(*, orders_by_code: Sequence[tuple[str, int]], min_aver
         f"收入条件（{month_label} 订购次数）：已分配按次代码 {len(values)} 个（{listing}）；"
         f"要求月均 ≥ {min_average}；平均 {avg}"
     )
-    return item(rule, avg >= min_average, detail)
+    return breakdown_item(rule, None, detail, passed=avg >= min_average)
 
 
 def evaluate_more_contribution(*, total: Decimal, per_code: Decimal, used: int, period: str,
@@ -100,7 +89,7 @@ def evaluate_more_contribution(*, total: Decimal, per_code: Decimal, used: int, 
         f"资源贡献条件（合同期 {period}）：采购咪咕产品/服务与投放广告合计 {wan(total)}；"
         f"每满 {wan(per_code)} 可申请 1 个，可得 {earned} 个；已按此依据分配或申请中 {used} 个；剩余 {remaining} 个"
     )
-    return item(rule, remaining > 0, detail)
+    return breakdown_item(rule, None, detail, passed=remaining > 0)
 
 
 # R-B-YEAREND -------------------------------------------------------------------------------------------
@@ -128,7 +117,7 @@ def evaluate_year_end(*, code: str, months: Sequence[tuple[str, int | None]], mi
         f"{code} 自 {in_force_since} 生效已满一年；近 {len(values)} 个月用户数：{listing}；"
         f"月均 {avg}，{verdict} {min_average}"
     )
-    return YearEndVerdict(recycle=recycle, average=avg, items=[item(rule, recycle, detail)])
+    return YearEndVerdict(recycle=recycle, average=avg, items=[breakdown_item(rule, None, detail, passed=recycle)])
 
 
 # R-B-EXIT ----------------------------------------------------------------------------------------------
@@ -161,22 +150,28 @@ def exit_disposition(
     code recycled.
     """
     if for_violation:
-        return ExitDisposition("recycle", 0, [item(rule, True, "合作方因违规清退：全部代码立即回收")])
+        return ExitDisposition(
+            "recycle", 0, [breakdown_item(rule, None, "合作方因违规清退：全部代码立即回收", passed=True)]
+        )
     if kind == "per_use":
-        return ExitDisposition("recycle", 0, [item(rule, True, "按次代码：立即回收")])
+        return ExitDisposition("recycle", 0, [breakdown_item(rule, None, "按次代码：立即回收", passed=True)])
     if users < min_users:
         return ExitDisposition(
-            "recycle", 0, [item(rule, True, f"包月代码用户数 {users} < {min_users}：立即回收")]
+            "recycle", 0, [breakdown_item(rule, None, f"包月代码用户数 {users} < {min_users}：立即回收", passed=True)]
         )
     head = f"包月代码用户数 {users} ≥ {min_users}：停止新增用户"
     if service_can_continue and category not in own_channel_excluded:
         return ExitDisposition(
             "continue_own_channel", 0,
-            [item(rule, True, f"{head}；内容可继续提供，存量用户转咪咕自有渠道结算，此后适用年末清理（R-B-YEAREND）")],
+            [breakdown_item(
+                rule, None, f"{head}；内容可继续提供，存量用户转咪咕自有渠道结算，此后适用年末清理（R-B-YEAREND）",
+                passed=True,
+            )],
         )
     why = "联合会员代码不转自有渠道结算" if category in own_channel_excluded else "无法继续为存量用户服务"
     batches = math.ceil(users / batch_size) if users > batch_size else 1
     in_batches = f"，超过 {batch_size} 户分 {batches} 批退订" if users > batch_size else ""
     return ExitDisposition(
-        "unsubscribe_and_recycle", batches, [item(rule, True, f"{head}；{why}：退订后回收{in_batches}")]
+        "unsubscribe_and_recycle", batches,
+        [breakdown_item(rule, None, f"{head}；{why}：退订后回收{in_batches}", passed=True)],
     )

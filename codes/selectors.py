@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from core.choices import ApprovalStatus
 from core.months import add_months, format_month
+from core.rulebook import RuleBook, breakdown_item
 from enforcement.selectors import action_allowed
 from partners.models import Contract, MonthlyContribution, Partner
 from scoring.models import RuleSet
-from scoring.rules import RuleBook
 from scoring.selectors import rule_book_for, rule_book_in_force
 
 from . import rules
@@ -24,7 +24,6 @@ from .choices import (
     ALLOCATED_STATUSES,
     ApplicationType,
     CodeKind,
-    CodeStatus,
     GrantBasis,
     OwnerKind,
     ReviewStep,
@@ -35,20 +34,6 @@ PENDING_STATUSES = (ApprovalStatus.DRAFT, ApprovalStatus.SUBMITTED)
 
 
 # Codes -------------------------------------------------------------------------------------------------
-
-
-def partner_settled_codes(*, partner: Partner | None = None) -> QuerySet[BusinessCode]:
-    """Codes whose revenue is settled to a partner: internal codes (R-B-INTERNAL) and codes continued under
-    Migu's own-channel settlement after an exit (R-B-EXIT) are excluded, as are codes not yet or no longer
-    carrying users."""
-    queryset = BusinessCode.objects.filter(
-        owner_kind=OwnerKind.PARTNER,
-        own_channel_settlement=False,
-        status__in=[CodeStatus.ACTIVE, CodeStatus.NO_NEW_USERS, CodeStatus.RECYCLING],
-    ).select_related("partner", "contract")
-    if partner is not None:
-        queryset = queryset.filter(partner=partner)
-    return queryset
 
 
 def codes_with_recent_stats(*, months: int = 12, today: dt.date | None = None) -> QuerySet[BusinessCode]:
@@ -128,7 +113,7 @@ def _block_items(book: RuleBook, *, partner: Partner, cooperation_type: str, on:
         blocking += list(action_allowed(partner=partner, action=action, on=on, cooperation_type=cooperation_type)
                          .blocking)
     if not blocking:
-        return [rules.item(rule, True, f"{on:%Y-%m-%d} 无生效的暂停申请或信用处罚")]
+        return [breakdown_item(rule, None, f"{on:%Y-%m-%d} 无生效的暂停申请或信用处罚", passed=True)]
     from enforcement.selectors import restriction_reason
 
     seen, items = set(), []
@@ -136,7 +121,7 @@ def _block_items(book: RuleBook, *, partner: Partner, cooperation_type: str, on:
         if restriction.pk in seen:
             continue
         seen.add(restriction.pk)
-        items.append(rules.item(rule, False, f"暂停申请新业务代码：{restriction_reason(restriction)}",
+        items.append(breakdown_item(rule, None, f"暂停申请新业务代码：{restriction_reason(restriction)}", passed=False,
                                 blocked_by=restriction.rule_id))
     return items
 
@@ -222,12 +207,14 @@ def application_eligibility(
     """
     rule_set, book = rule_book_in_force(on=on)
     result = Eligibility(rule_set=rule_set)
-    result.items.append(rules.item("R-B-BATCH", True, f"纳入 {format_month(batch_month)} 月度申请批次"))
+    result.items.append(
+        breakdown_item("R-B-BATCH", None, f"纳入 {format_month(batch_month)} 月度申请批次", passed=True)
+    )
     if internal_unit is not None:
         chain = "、".join(str(step) for step in book.items("code_internal_review_chain"))
-        result.items.append(rules.item(
-            book.rule_id("code_internal_review_chain"), True,
-            f"内部单位代码（{internal_unit}）：不经合作方推广，按咪咕自有门户模式结算；审核环节：{chain}",
+        result.items.append(breakdown_item(
+            book.rule_id("code_internal_review_chain"), None,
+            f"内部单位代码（{internal_unit}）：不经合作方推广，按咪咕自有门户模式结算；审核环节：{chain}", passed=True,
         ))
         result.eligible, result.application_type, result.grant_basis = True, ApplicationType.INTERNAL, \
             GrantBasis.INTERNAL
@@ -236,9 +223,10 @@ def application_eligibility(
     partner, cooperation_type = contract.partner, contract.cooperation_type
     categories = book.items("code_partner_categories")
     scope_ok = category in categories
-    result.items.append(rules.item(
-        book.rule_id("code_partner_categories"), scope_ok,
+    result.items.append(breakdown_item(
+        book.rule_id("code_partner_categories"), None,
         f"代码类别 {category}{'属于' if scope_ok else '不属于'}合作方可申请的类别（{'、'.join(categories)}）",
+        passed=scope_ok,
     ))
     block_items = _block_items(book, partner=partner, cooperation_type=cooperation_type, on=on)
     result.items += block_items

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
 from partners.serializers import MonthField, PartnerCodeField
 
 from .choices import CodeCategory, CodeKind
@@ -13,7 +14,7 @@ from .models import (
 )
 
 
-class CodeStatInlineSerializer(serializers.ModelSerializer):
+class CodeStatInlineSerializer(LabelledModelSerializer):
     month = MonthField(read_only=True)
 
     class Meta:
@@ -21,7 +22,7 @@ class CodeStatInlineSerializer(serializers.ModelSerializer):
         fields = ["month", "users", "orders"]
 
 
-class BusinessCodeSerializer(serializers.ModelSerializer):
+class BusinessCodeSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True)
     recent_stats = serializers.SerializerMethodField(help_text="last 12 months, newest first")
@@ -38,7 +39,7 @@ class BusinessCodeSerializer(serializers.ModelSerializer):
         return CodeStatInlineSerializer(stats, many=True).data
 
 
-class CodeMonthlyStatSerializer(serializers.ModelSerializer):
+class CodeMonthlyStatSerializer(LabelledModelSerializer):
     code = serializers.SlugRelatedField(slug_field="code", read_only=True)
     partner = PartnerCodeField(source="code.partner")
     month = MonthField(read_only=True)
@@ -48,13 +49,13 @@ class CodeMonthlyStatSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "partner", "month", "users", "orders"]
 
 
-class CodeApplicationReviewSerializer(serializers.ModelSerializer):
+class CodeApplicationReviewSerializer(LabelledModelSerializer):
     class Meta:
         model = CodeApplicationReview
         fields = ["step", "passed", "checklist", "comment", "created_at"]
 
 
-class CodeApplicationSerializer(serializers.ModelSerializer):
+class CodeApplicationSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     batch = MonthField(source="batch.month", read_only=True)
     cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True)
@@ -81,7 +82,7 @@ class CodeApplicationCreateSerializer(serializers.Serializer):
     requested_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
-class CodeChangeRequestSerializer(serializers.ModelSerializer):
+class CodeChangeRequestSerializer(LabelledModelSerializer):
     code = serializers.SlugRelatedField(slug_field="code", read_only=True)
     partner = PartnerCodeField(source="code.partner")
 
@@ -99,7 +100,7 @@ class CodeChangeRequestCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CodeRecyclingProposalSerializer(serializers.ModelSerializer):
+class CodeRecyclingProposalSerializer(LabelledModelSerializer):
     code = serializers.SlugRelatedField(slug_field="code", read_only=True)
     partner = PartnerCodeField(source="code.partner")
     average_users = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False,

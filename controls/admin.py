@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ApprovalAdminMixin, HistoryAdmin, TabularInline
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 from partners.models import Partner
+from partners.selectors import partner_overview
 from scoring.choices import DurationUnit
 
 from .choices import MeasureKind, MeasureScope
 from .models import ControlEvent, ControlMeasure, ExtraPenalty
 from .rules import duration_text
-from .selectors import partner_overview
 from .services import (
     EVENT_FIELDS,
     control_event_create,
@@ -96,7 +97,7 @@ class ControlMeasureInline(TabularInline):
 
 
 @admin.register(ControlEvent)
-class ControlEventAdmin(ApprovalAdminMixin, HistoryAdmin):
+class ControlEventAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     form = ControlEventForm
     change_form_template = "admin/controls/controlevent/change_form.html"
     list_display = ["partner", "event_type", "cooperation_type", "sub_channel", "province", "occurred_on", "status",

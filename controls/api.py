@@ -2,13 +2,14 @@ from rest_framework import viewsets
 
 from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 
 from .filters import ControlEventFilter
 from .selectors import control_events_for_api
 from .serializers import ControlEventSerializer
 
 
-class ControlEventViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class ControlEventViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Control events with their measures (R-C-*); partners see only approved events against themselves.
 
     Staff: POST ``{id}/submit/``, ``{id}/approve/`` (department head, R-D-APPROVAL), ``{id}/return/``.

@@ -72,18 +72,6 @@ class ControlEvent(Approvable):
     def effective_start(self):
         return self.measures_start_on or self.occurred_on
 
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action != "approve":
-            return []
-        from .services import control_event_stale_problems
-
-        return control_event_stale_problems(event=self)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import control_event_register_measures
-
-        control_event_register_measures(event=self, actor=actor)
-
 
 class ControlMeasure(models.Model):
     """One measure an event calls for: sub-channel shutdown, business suspension or business warning.
@@ -202,8 +190,3 @@ class ExtraPenalty(Approvable):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.get_action_display()} {self.starts_on:%Y-%m-%d}（{self.basis}）"
-
-    def on_approved(self, *, actor) -> None:
-        from .services import extra_penalty_register
-
-        extra_penalty_register(penalty=self, actor=actor)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.rules import RuleBook, add_duration, table_row_for
+from core.rulebook import RuleBook, add_duration, table_row_for
 
 from .choices import MeasureKind, MeasureScope
 

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
+
 from .models import ControlEvent, ControlMeasure
 from .rules import duration_text
 
 
-class ControlMeasureSerializer(serializers.ModelSerializer):
+class ControlMeasureSerializer(LabelledModelSerializer):
     rule = serializers.CharField(source="rule_id", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
     duration = serializers.SerializerMethodField()
@@ -19,7 +21,7 @@ class ControlMeasureSerializer(serializers.ModelSerializer):
         return duration_text(obj.durations)
 
 
-class ControlEventSerializer(serializers.ModelSerializer):
+class ControlEventSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
     rule_set_version = serializers.IntegerField(source="rule_set.version", default=None, read_only=True)

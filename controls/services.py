@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.choices import ApprovalStatus
+from core.rulebook import add_duration
 from enforcement.services import restriction_create
 from partners.models import Partner
 from scoring.choices import DurationUnit
-from scoring.rules import add_duration
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 from scoring.services import rule_set_mark_used
 
@@ -320,41 +320,43 @@ def _measure_reason(event: ControlEvent, measure: ControlMeasure) -> str:
     return reason
 
 
-def control_event_stale_problems(*, event: ControlEvent) -> list[str]:
+def control_event_approval_problems(*, obj: ControlEvent, action: str) -> list[str]:
     """Checked on the locked row before approval: the stored measures must be what the rules give today."""
+    if action != "approve":
+        return []
     try:
-        rule_set, proposal = _propose(event, _earlier_tally(event).context_for(event))
+        rule_set, proposal = _propose(obj, _earlier_tally(obj).context_for(obj))
     except ValidationError as exc:
         return exc.messages
-    stored = {m.key: m for m in event.measures.all()}
+    stored = {m.key: m for m in obj.measures.all()}
     current = {p.key: p for p in proposal.measures}
-    stale = rule_set.pk != event.rule_set_id or set(stored) != set(current) or any(
+    stale = rule_set.pk != obj.rule_set_id or set(stored) != set(current) or any(
         not stored[k].overridden and (stored[k].starts_on, stored[k].ends_on, stored[k].province)
         != (p.starts_on, p.ends_on, p.province)
         for k, p in current.items()
     )
     if stale:
-        return [f"{event} 的措施已因同月其他事件或规则集变化而过期，请先“重新计算措施”再审批。"]
+        return [f"{obj} 的措施已因同月其他事件或规则集变化而过期，请先“重新计算措施”再审批。"]
     return []
 
 
-def control_event_register_measures(*, event: ControlEvent, actor) -> list:
+def control_event_approved(*, obj: ControlEvent, actor) -> list:
     """Run inside the approval transaction: register each measure's restriction once, lock the rule set."""
     restrictions = []
-    for measure in event.measures.all():
+    for measure in obj.measures.all():
         if not measure.registers_restriction:
             continue
         restriction = restriction_create(
-            partner=event.partner, action=measure.action, starts_on=measure.starts_on, ends_on=measure.ends_on,
-            rule_id=measure.rule_id, source=measure, source_key="measure", reason=_measure_reason(event, measure),
+            partner=obj.partner, action=measure.action, starts_on=measure.starts_on, ends_on=measure.ends_on,
+            rule_id=measure.rule_id, source=measure, source_key="measure", reason=_measure_reason(obj, measure),
             cooperation_type=measure.cooperation_type, sub_channel=measure.sub_channel, province=measure.province,
             actor=actor,
         )
         measure.restriction = restriction
         measure.save(update_fields=["restriction"])
         restrictions.append(restriction)
-    if event.rule_set_id:
-        rule_set_mark_used(rule_set_id=event.rule_set_id)
+    if obj.rule_set_id:
+        rule_set_mark_used(rule_set_id=obj.rule_set_id)
     return restrictions
 
 
@@ -403,15 +405,15 @@ def extra_penalty_create(*, actor=None, **fields) -> ExtraPenalty:
     return penalty
 
 
-def extra_penalty_register(*, penalty: ExtraPenalty, actor):
-    rule_id = penalty.control_event.rule_id if penalty.control_event_id and penalty.basis == \
-        ExtraPenaltyBasis.AD_HOC and penalty.control_event.rule_id else penalty.basis
+def extra_penalty_approved(*, obj: ExtraPenalty, actor):
+    rule_id = obj.control_event.rule_id if obj.control_event_id and obj.basis == \
+        ExtraPenaltyBasis.AD_HOC and obj.control_event.rule_id else obj.basis
     restriction = restriction_create(
-        partner=penalty.partner, action=penalty.action, starts_on=penalty.starts_on, ends_on=penalty.ends_on,
-        rule_id=rule_id, source=penalty, source_key="penalty", reason=penalty.reason,
-        cooperation_type=penalty.cooperation_type, sub_channel=penalty.sub_channel, province=penalty.province,
+        partner=obj.partner, action=obj.action, starts_on=obj.starts_on, ends_on=obj.ends_on,
+        rule_id=rule_id, source=obj, source_key="penalty", reason=obj.reason,
+        cooperation_type=obj.cooperation_type, sub_channel=obj.sub_channel, province=obj.province,
         actor=actor,
     )
-    penalty.restriction = restriction
-    penalty.save(update_fields=["restriction"])
+    obj.restriction = restriction
+    obj.save(update_fields=["restriction"])
     return restriction

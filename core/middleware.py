@@ -1,22 +1,32 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.deprecation import MiddlewareMixin
+
+API_PREFIX = "/api/"
 
 
-class DefaultLanguageMiddleware(MiddlewareMixin):
-    """Simplified Chinese for everyone unless the user chose English (language cookie set by /i18n/setlang/).
+class DefaultLanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the caller chose another language.
 
-    Django's LocaleMiddleware would follow the browser's Accept-Language; the back office's working
-    language is Chinese whatever the browser says, with English as an explicit choice.
+    - The admin and the pages: the language switch (cookie set by /i18n/setlang/); a browser's
+      Accept-Language alone does not switch the back office, whose working language is Chinese.
+    - The API (``/api/``): the cookie, else an explicit ``Accept-Language`` naming a supported language
+      (``en``, ``en-US``…), else Chinese. Responses vary on Accept-Language (LocaleMiddleware).
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in supported:
+            language = chosen
+        elif request.path_info.startswith(API_PREFIX) and request.headers.get("Accept-Language"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        response.headers.setdefault("Content-Language", translation.get_language())
+        response = super().process_response(request, response)
+        translation.deactivate()  # the next request (or code outside requests) starts from the default again
         return response

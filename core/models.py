@@ -81,7 +81,8 @@ class JobRun(models.Model):
 class Approvable(ConcurrentTransitionMixin, models.Model):
     """Abstract base for results that go draft → submitted → approved (published) / returned.
 
-    Transitions are only made through ``core.approval`` services, which check roles, refuse
+    Register each concrete subclass with ``core.approval.approvable_register`` (its ``on_approved`` and
+    ``problems`` hooks). Transitions are only made through ``core.approval`` services, which check roles, refuse
     self-approval and write the audit row; the concurrent-transition mixin makes the save
     conditional on the state read, so two leaders approving at once apply it once.
     """
@@ -129,10 +130,3 @@ class Approvable(ConcurrentTransitionMixin, models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == ApprovalStatus.APPROVED
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        """Reasons this row may not take ``action`` now (checked on the locked row); empty when it may."""
-        return []
-
-    def on_approved(self, *, actor) -> None:
-        """Hook run inside the approval transaction (e.g. lock the rule set, create suspensions)."""

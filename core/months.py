@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -10,10 +12,10 @@ def parse_month(text: str) -> dt.date:
     """Parse ``YYYY-MM`` into the first day of that month; raise ValueError with a readable reason."""
     match = _MONTH_RE.match((text or "").strip())
     if not match:
-        raise ValueError(f"'{text}' is not a month in the form YYYY-MM")
+        raise ValueError(_("'%(text)s' 不是 YYYY-MM 形式的月份") % {"text": text})
     year, month = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12:
-        raise ValueError(f"'{text}' has month {month}, expected 01–12")
+        raise ValueError(_("'%(text)s' 的月份 %(month)s 不在 01–12 之间") % {"text": text, "month": month})
     return dt.date(year, month, 1)
 
 
@@ -21,7 +23,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise ValueError(_("'%(text)s' 不是 YYYY-MM-DD 形式的日期") % {"text": text}) from None
 
 
 def format_month(day: dt.date) -> str:

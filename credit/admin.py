@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, ask_text
 from core.choices import ApprovalStatus
+from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 
 from .choices import SANCTION_ACTIONS, EvidenceChannel, SanctionCode, SanctionStatus
@@ -61,7 +62,7 @@ class CreditSanctionInline(ReadOnlyAdminMixin, TabularInline):
 
 
 @admin.register(MonthlyCreditScore)
-class MonthlyCreditScoreAdmin(ReadOnlyAdminMixin, ApprovalAdminMixin, ItemsTableMixin, ModelAdmin):
+class MonthlyCreditScoreAdmin(ReadOnlyAdminMixin, ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, ModelAdmin):
     list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "status", "rule_set",
                     "major_violation"]
     list_filter = ["status", "grade", "month", "weight_profile"]
@@ -122,7 +123,7 @@ class CreditSanctionForm(forms.ModelForm):
 
 
 @admin.register(CreditSanction)
-class CreditSanctionAdmin(HistoryAdmin):
+class CreditSanctionAdmin(ExportAdminMixin, HistoryAdmin):
     form = CreditSanctionForm
     list_display = ["partner", "origin_partner", "month", "grade", "code", "action", "status", "issued_on",
                     "due_on", "overdue", "applied_on", "ended_on", "rule_id"]

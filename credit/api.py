@@ -1,5 +1,5 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from core.api.approval import ApprovalActionsMixin
 from core.api.permissions import caller_partner_id, is_staff_user
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 from core.months import parse_date
 from enforcement.models import Restriction
 from enforcement.selectors import in_force_q, restrictions_in_force_by_partner
@@ -20,7 +21,7 @@ from .models import CompanyImportanceEvidence, MajorViolation
 from .services import company_importance_file
 
 
-class CreditScoreViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class CreditScoreViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly credit scores (R-K-RANGE); partners see only approved ones. ``path/``: the way to the next grade.
 
     Staff: ``POST {id}/submit/``, ``approve/`` (division leader; issues the grade's sanctions), ``return/``.
@@ -37,7 +38,7 @@ class CreditScoreViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.Read
         return Response(serializers.CreditPathSerializer(selectors.credit_score_path(score=self.get_object())).data)
 
 
-class CreditSanctionViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class CreditSanctionViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Sanctions of published grades and linked penalties, with due dates (R-K-DEADLINE) and status."""
 
     queryset = selectors.credit_sanctions()
@@ -105,16 +106,13 @@ class CompanyImportanceViewSet(PartnerScopedMixin, mixins.CreateModelMixin, view
         if is_staff_user(user):
             partner = data.pop("partner", None)
             if partner is None:
-                raise ValidationError({"partner": ["运营人员提交时须填写合作方编码"]})
+                raise ValidationError({"partner": [_("运营人员提交时须填写合作方编码")]})
             channel = EvidenceChannel.STAFF
         else:
             data.pop("partner", None)
             partner = Partner.objects.get(pk=caller_partner_id(user))
             channel = EvidenceChannel.PARTNER_API
-        try:
-            serializer.instance = company_importance_file(partner=partner, channel=channel, actor=user, **data)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        serializer.instance = company_importance_file(partner=partner, channel=channel, actor=user, **data)
 
 
 class MajorViolationViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):

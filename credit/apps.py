@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("信用积分")
+
+    def ready(self) -> None:
+        from core.approval import approvable_register
+
+        from . import services
+        from .models import CompanyImportanceEvidence, MajorViolation, MonthlyCreditScore
+
+        approvable_register(MonthlyCreditScore, on_approved=services.credit_score_approved)
+        approvable_register(MajorViolation, on_approved=services.major_violation_approved)
+        approvable_register(
+            CompanyImportanceEvidence,
+            on_approved=services.company_importance_approved,
+            problems=services.company_importance_approval_problems,
+        )

@@ -79,11 +79,6 @@ class MonthlyCreditScore(Approvable):
     def __str__(self) -> str:
         return f"{self.partner.code} {self.month:%Y-%m} {self.score} {self.grade}"
 
-    def on_approved(self, *, actor) -> None:
-        from .services import credit_score_on_approved
-
-        credit_score_on_approved(score=self, actor=actor)
-
 
 class CreditSanction(models.Model):
     """One sanction of a grade (R-K-RANGE) or a linked penalty (R-K-LINKED), due within 5 working days.
@@ -200,11 +195,6 @@ class MajorViolation(Approvable):
     def __str__(self) -> str:
         return f"{self.partner.code} {self.get_category_display()} {self.occurred_on:%Y-%m-%d}"
 
-    def on_approved(self, *, actor) -> None:
-        from .services import major_violation_on_approved
-
-        major_violation_on_approved(violation=self, actor=actor)
-
 
 class CompanyImportanceEvidence(Approvable):
     """Evidence for the company-importance sub-item of R-K-STRATEGIC, filed by the partner or staff.
@@ -250,16 +240,6 @@ class CompanyImportanceEvidence(Approvable):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.category}"
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action == "approve" and not self.review_minutes.strip():
-            return [str(_("拓展中心评审须记录会议纪要后才能审批通过（R-K-STRATEGIC）。"))]
-        return []
-
-    def on_approved(self, *, actor) -> None:
-        from .services import company_importance_on_approved
-
-        company_importance_on_approved(evidence=self, actor=actor)
 
 
 class ManualItemScore(models.Model):

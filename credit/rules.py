@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.months import add_months, format_month
-from scoring.rules import RuleBook, to_decimal
+from core.rulebook import RuleBook, points_value, to_decimal
 
 from .choices import CreditGrade, SanctionCode
 
@@ -29,12 +29,6 @@ CORE_PROFILE, ORDINARY_PROFILE = "core", "ordinary"
 
 def q2(value: Any) -> Decimal:
     return to_decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def as_number(value: Any) -> int | float:
-    """A score for JSON: an int when whole, else a 2-decimal number (scores are numbers in the API)."""
-    value = q2(value)
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass(frozen=True)
@@ -200,7 +194,7 @@ def compose_monthly(facts: PartnerMonthFacts, book: RuleBook) -> MonthlyResult:
             "rule": result.rule,
             "item": row["item"],
             "name": row.get("name", row["item"]),
-            "points": as_number(result.points),
+            "points": points_value(result.points),
             "weight": float(effective.quantize(FOUR, rounding=ROUND_HALF_UP)),
             "detail": result.detail,
             "assumed": str(row.get("assumed", "")).lower() in {"yes", "true", "1"},
@@ -227,7 +221,7 @@ def weighted_score(
         raise ValueError("credit_month_weights: 当月权重须大于 0")
     score = q2(sum((weight * s for _, weight, s in used), ZERO) / total)
     breakdown = [
-        {"month": format_month(m), "monthly_score": as_number(s), "configured_weight": float(w),
+        {"month": format_month(m), "monthly_score": points_value(s), "configured_weight": float(w),
          "weight": float((w / total).quantize(FOUR, rounding=ROUND_HALF_UP))}
         for m, w, s in used
     ]
@@ -303,10 +297,10 @@ def next_grade_path(
             "name": item.get("name", key),
             "rule": item["rule"],
             "points": item["points"],
-            "max_points": as_number(maximum),
+            "max_points": points_value(maximum),
             "weight": item["weight"],
-            "max_gain_monthly_score": as_number(gain_monthly),
-            "max_gain_score": as_number(gain_monthly * share),
+            "max_gain_monthly_score": points_value(gain_monthly),
+            "max_gain_score": points_value(gain_monthly * share),
         })
 
     total = total or Decimal(1)
@@ -314,14 +308,14 @@ def next_grade_path(
     projected_best = q2((weights[0] * score_max + carried) / total)
     path: dict[str, Any] = {
         "month": format_month(month),
-        "score": as_number(score),
+        "score": points_value(score),
         "grade": grade,
         "next_grade": next_grade,
-        "threshold": as_number(threshold) if threshold is not None else None,
-        "points_missing": as_number(max(ZERO, threshold - score)) if threshold is not None else 0,
+        "threshold": points_value(threshold) if threshold is not None else None,
+        "points_missing": points_value(max(ZERO, threshold - score)) if threshold is not None else 0,
         "next_month": format_month(next_month),
-        "next_month_score_if_unchanged": as_number(projected_unchanged),
-        "next_month_best_score": as_number(projected_best),
+        "next_month_score_if_unchanged": points_value(projected_unchanged),
+        "next_month_best_score": points_value(projected_best),
         "items": movable,
         "rules": [book.rule_id("credit_grade_brackets"), book.rule_id("credit_month_weights"),
                   book.rule_id("credit_items")],
@@ -329,7 +323,7 @@ def next_grade_path(
     }
     if threshold is not None and weights[0] > 0:
         needed = max(ZERO, (threshold * total - carried) / weights[0]).quantize(TWO, rounding=ROUND_CEILING)
-        path["monthly_score_needed"] = as_number(needed)
+        path["monthly_score_needed"] = points_value(needed)
         path["reachable_next_month"] = needed <= score_max
     else:
         path["monthly_score_needed"] = None

@@ -1,6 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
 from partners.models import Partner
 from partners.serializers import MonthField, PartnerCodeField
 
@@ -27,7 +28,7 @@ class CreditMonthWeightSerializer(serializers.Serializer):
     configured_weight = serializers.FloatField()
 
 
-class CreditScoreSerializer(serializers.ModelSerializer):
+class CreditScoreSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     score = serializers.DecimalField(**SCORE_FIELD)
@@ -72,7 +73,7 @@ class CreditPathSerializer(serializers.Serializer):
     rule_set_version = serializers.IntegerField()
 
 
-class CreditSanctionSerializer(serializers.ModelSerializer):
+class CreditSanctionSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     origin_partner = PartnerCodeField()
     month = MonthField(read_only=True)
@@ -103,7 +104,7 @@ class BlockedSummarySerializer(serializers.Serializer):
     allowed = serializers.ListField(child=serializers.CharField())
 
 
-class CompanyImportanceSerializer(serializers.ModelSerializer):
+class CompanyImportanceSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(
         slug_field="code", queryset=Partner.objects.all(), required=False,
         help_text="运营人员提交时必填；合作方提交时为调用方自身（忽略此字段）。",
@@ -116,7 +117,7 @@ class CompanyImportanceSerializer(serializers.ModelSerializer):
         read_only_fields = ["channel", "status", "effective_from", "filed_at"]
 
 
-class MajorViolationSerializer(serializers.ModelSerializer):
+class MajorViolationSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
 
     class Meta:

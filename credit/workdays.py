@@ -34,18 +34,6 @@ def is_working_day(day: dt.date, overrides: Mapping[dt.date, str]) -> bool:
     return day.weekday() < 5
 
 
-def add_working_days_pure(start: dt.date, count: int, overrides: Mapping[dt.date, str]) -> dt.date:
-    """The ``count``-th working day after ``start`` (``start`` itself is not counted)."""
-    if count < 1:
-        raise ValueError(f"count: working days must be ≥ 1, got {count}")
-    day, found = start, 0
-    while found < count:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, overrides):
-            found += 1
-    return day
-
-
 def calendar_overrides(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     from .models import CalendarOverride
 

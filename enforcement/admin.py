@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
+from core.exports import ExportAdminMixin
 
 from .models import Restriction
 from .selectors import in_force_q
@@ -25,7 +26,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(HistoryAdmin):
+class RestrictionAdmin(ExportAdminMixin, HistoryAdmin):
     list_display = ["partner", "action", "cooperation_type", "sub_channel", "province", "starts_on", "ends_on",
                     "lifted_on", "rule_id"]
     list_filter = [InForceFilter, "action", "rule_id", "cooperation_type"]

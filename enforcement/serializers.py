@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
+
 from .models import Restriction
 from .selectors import restriction_reason
 
 
-class RestrictionSerializer(serializers.ModelSerializer):
+class RestrictionSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reason_text = serializers.SerializerMethodField()

@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline
+from core.exports import xlsx_response
 
 from .choices import ImportKind, ImportSource
 from .imports.forms import ImportForm
 from .imports.services import data_file_import
 from .imports.specs import SPECS
+from .imports.template_files import template_filename, template_workbook
 from .models import (
     ComplaintTicket,
     Contract,
@@ -165,7 +168,15 @@ class ImportRunAdmin(ReadOnlyAdminMixin, ImportLinkMixin, ModelAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="partners_import"),
+            path("import/template/<str:kind>/", self.admin_site.admin_view(self.template_view),
+                 name="partners_import_template"),
         ] + super().get_urls()
+
+    def template_view(self, request, kind):
+        """The kind's template: Chinese headers, one example row that imports as is, a sheet of explanations."""
+        if kind not in SPECS:
+            raise Http404(kind)
+        return xlsx_response(template_workbook(SPECS[kind]), template_filename(SPECS[kind]))
 
     def import_view(self, request):
         """Staff only (admin_view); importing a kind needs add and change rights on its model."""

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
+
 from .models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue, Partner, SubChannel
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(LabelledModelSerializer):
     related_group = serializers.CharField(source="related_group.name", default=None, read_only=True)
 
     class Meta:
@@ -18,7 +20,7 @@ class PartnerCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
 
     class Meta:
@@ -27,7 +29,7 @@ class ContractSerializer(serializers.ModelSerializer):
                   "incubation_basis"]
 
 
-class SubChannelSerializer(serializers.ModelSerializer):
+class SubChannelSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
 
     class Meta:
@@ -35,7 +37,7 @@ class SubChannelSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "partner", "active"]
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
 
     class Meta:
@@ -49,7 +51,7 @@ class MonthField(serializers.DateField):
         return f"{value:%Y-%m}" if value else None
 
 
-class MonthlyRevenueSerializer(serializers.ModelSerializer):
+class MonthlyRevenueSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     total = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
@@ -59,7 +61,7 @@ class MonthlyRevenueSerializer(serializers.ModelSerializer):
         fields = ["id", "partner", "cooperation_type", "month", "phone_bill", "third_party", "cash", "total"]
 
 
-class MonthlyContributionSerializer(serializers.ModelSerializer):
+class MonthlyContributionSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
 

@@ -3,11 +3,12 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from core.audit import audit_record
 from core.months import add_months
 
-from .choices import IncubationBasis
+from .choices import IncubationBasis, PartnerStatus
 from .models import Contract, Partner, PartnerMembership
 
 
@@ -52,4 +53,29 @@ def contract_default_incubation(
     return False, IncubationBasis.NONE
 
 
+# --- life cycle: termination and the re-entry ban (R-X-EXIT) ---------------------------------------------------
 
+@transaction.atomic
+def partner_terminate(*, partner: Partner, on: dt.date, actor=None, rule_id: str, reason: str) -> Partner:
+    """End the cooperation: partner terminated, every open or later-ending contract end-dated at ``on``."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = partner.status
+    ended = []
+    for contract in partner.contracts.filter(Q(end_date__isnull=True) | Q(end_date__gt=on)):
+        contract.end_date = max(on, contract.start_date)
+        contract.save(update_fields=["end_date", "updated_at"])
+        ended.append(contract.pk)
+    partner.status = PartnerStatus.TERMINATED
+    partner.save(update_fields=["status", "updated_at"])
+    audit_record(obj=partner, action="partner_terminate", actor=actor, rule_id=rule_id, reason=reason,
+                 from_status=before, to_status=partner.status, data={"contracts_end_dated": ended,
+                                                                      "on": on.isoformat()})
+    return partner
+
+
+@transaction.atomic
+def partner_reentry_ban(*, partner: Partner, until: dt.date, actor=None, rule_id: str, reason: str) -> None:
+    """The partner may not cooperate again before ``until`` (exclusive end of the rule set's ban)."""
+    Partner.objects.filter(pk=partner.pk).update(reentry_banned_until=until)
+    audit_record(obj=partner, action="partner_reentry_ban", actor=actor, rule_id=rule_id, reason=reason,
+                 data={"reentry_banned_until": until.isoformat()})

@@ -15,6 +15,7 @@ from core.admin import (
     TabularInline,
     breakdown_table,
 )
+from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 from enforcement.selectors import restriction_reason
 
@@ -202,7 +203,7 @@ class UpgradedInclusionInline(ReadOnlyAdminMixin, TabularInline):
 
 
 @admin.register(MonthlyAssessment)
-class MonthlyAssessmentAdmin(ApprovalAdminMixin, ResultAdmin):
+class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
     list_display = ["partner", "cooperation_type", "month_text", "total", "revenue_score", "health_score",
                     "bonus_score", "deduction_score", "incubation", "status", "rule_set_version"]
     list_filter = [MonthListFilter, "cooperation_type", "partner__partner_class", ScoreBandFilter, "status",
@@ -222,7 +223,7 @@ class MonthlyAssessmentAdmin(ApprovalAdminMixin, ResultAdmin):
 
 
 @admin.register(PenaltyProposal)
-class PenaltyProposalAdmin(ApprovalAdminMixin, ResultAdmin):
+class PenaltyProposalAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
     list_display = ["partner", "cooperation_type", "month_text", "level", "reached_on", "notification_count",
                     "measures_text", "payout_percent", "status", "superseded_by", "suspension_starts_on"]
     list_filter = [MonthListFilter, "level", "status", "cooperation_type",
@@ -253,7 +254,7 @@ class PenaltyProposalAdmin(ApprovalAdminMixin, ResultAdmin):
 
 
 @admin.register(MonthlyWarning)
-class MonthlyWarningAdmin(ResultAdmin):
+class MonthlyWarningAdmin(ExportAdminMixin, ResultAdmin):
     list_display = ["partner", "cooperation_type", "month_text", "notification_count", "level", "reached_text",
                     "rule_set_version"]
     list_filter = [MonthListFilter, "level", "cooperation_type", "partner__partner_class"]
@@ -269,7 +270,7 @@ class MonthlyWarningAdmin(ResultAdmin):
 
 
 @admin.register(DailyNotification)
-class DailyNotificationAdmin(ResultAdmin):
+class DailyNotificationAdmin(ExportAdminMixin, ResultAdmin):
     list_display = ["partner", "cooperation_type", "date", "complaint_count", "notifications", "rule_set_version"]
     list_filter = ["cooperation_type", "notifications", "partner__partner_class"]
     search_fields = ["partner__code", "partner__name"]

@@ -4,6 +4,7 @@ from rest_framework import viewsets
 
 from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 
 from .filters import AssessmentFilter, NotificationFilter, PenaltyProposalFilter, WarningFilter
 from .models import DailyNotification, MonthlyWarning
@@ -16,7 +17,7 @@ from .serializers import (
 )
 
 
-class NotificationViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class NotificationViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Daily notifications (R-D-NOTIFY): days whose unknowing-subscription tickets reached the threshold."""
 
     queryset = DailyNotification.objects.select_related("partner", "rule_set")
@@ -24,7 +25,7 @@ class NotificationViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = NotificationFilter
 
 
-class WarningViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class WarningViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly warning levels (R-D-WARN) with the day each level was first reached."""
 
     queryset = MonthlyWarning.objects.select_related("partner", "rule_set")
@@ -32,7 +33,7 @@ class WarningViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = WarningFilter
 
 
-class AssessmentViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly assessments (R-M-*) with their breakdown; partners see approved (published) ones only."""
 
     queryset = assessments_for_list()
@@ -41,7 +42,8 @@ class AssessmentViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadO
     published_only_for_partners = True
 
 
-class PenaltyProposalViewSet(ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class PenaltyProposalViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin,
+                             viewsets.ReadOnlyModelViewSet):
     """Warning penalty proposals (R-D-WARN, R-D-APPROVAL); partners see approved ones with their suspensions."""
 
     queryset = penalty_proposals_for_list().prefetch_related("restrictions")

@@ -234,16 +234,6 @@ class PenaltyProposal(Approvable):
     def is_superseded(self) -> bool:
         return self.superseded_by_id is not None
 
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action in ("submit", "approve") and self.is_superseded:
-            return [f"{self} 已被更高级别的处罚建议取代，不能提交或审批。"]
-        return []
-
-    def on_approved(self, *, actor) -> None:
-        from .services import penalty_proposal_enforce
-
-        penalty_proposal_enforce(proposal=self, actor=actor)
-
 
 class MonthlyAssessment(Approvable):
     """The monthly assessment (月度考核) of one partner for one cooperation type (R-M-PERIOD … R-M-TOTAL).
@@ -290,11 +280,6 @@ class MonthlyAssessment(Approvable):
 
     def __str__(self) -> str:
         return f"{self.partner.code} {self.get_cooperation_type_display()} {self.month:%Y-%m} 月度考核"
-
-    def on_approved(self, *, actor) -> None:
-        from .services import rule_set_mark_used
-
-        rule_set_mark_used(rule_set_id=self.rule_set_id)
 
 
 class UpgradedComplaintInclusion(models.Model):

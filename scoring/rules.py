@@ -1,73 +1,28 @@
-"""Pure evaluator helpers: plain values in, plain values out, no ORM.
+"""Scoring's pure evaluators (R-D-NOTIFY, R-D-WARN, R-M-*): plain values in, plain values out, no ORM.
 
-Brackets are looked up with ``bisect`` over thresholds that come from the rule set, never
-hand-written ``if`` ladders. All arithmetic is ``Decimal``.
+The rule engine they read their numbers through (``RuleBook``, brackets, money, breakdown lines) is
+``core.rulebook``. All arithmetic is ``Decimal``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-CENT = Decimal("0.01")
-
-
-def to_decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(str(value))
-
-
-def money(value: Any) -> Decimal:
-    """The project's one rounding rule for money: 元 with 2 places, ROUND_HALF_UP."""
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return max(low, min(high, value))
-
-
-def cap(value: Decimal, ceiling: Decimal) -> Decimal:
-    return min(value, ceiling)
-
-
-@dataclass(frozen=True)
-class Brackets:
-    """Step function over ascending thresholds: ``len(points) == len(thresholds) + 1``.
-
-    ``closed="left"``: a value equal to a threshold belongs to the higher bracket (≥ t, e.g. revenue ≥ 300万).
-    ``closed="right"``: a value equal to a threshold stays in the lower bracket (≤ t, e.g. ratio ≤ 1).
-    """
-
-    thresholds: tuple[Decimal, ...]
-    points: tuple[Any, ...]
-    closed: str = "left"
-
-    @classmethod
-    def from_value(cls, value: Mapping[str, Any]) -> Brackets:
-        points = tuple(
-            to_decimal(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else p for p in value["points"]
-        )
-        return cls(
-            thresholds=tuple(to_decimal(t) for t in value["thresholds"]),
-            points=points,
-            closed=value.get("closed", "left"),
-        )
-
-    def index(self, value: Any) -> int:
-        value = to_decimal(value)
-        if self.closed == "left":
-            return bisect_right(self.thresholds, value)
-        return bisect_left(self.thresholds, value)
-
-    def lookup(self, value: Any) -> Any:
-        return self.points[self.index(value)]
+from core.rulebook import (
+    RuleBook,
+    breakdown_item,
+    clamp,
+    fmt_number,
+    fmt_points,
+    fmt_wan,
+    points_value,
+    table_row_for,
+    to_decimal,
+)
 
 
 def steps_over_threshold(count: int, threshold: int, step: int) -> int:
@@ -75,113 +30,6 @@ def steps_over_threshold(count: int, threshold: int, step: int) -> int:
     if count < threshold:
         return 0
     return 1 + (count - threshold) // step
-
-
-def table_row_for(rows: Sequence[Mapping[str, Any]], column: str, value: Any) -> Mapping[str, Any] | None:
-    """The last row whose ascending ``column`` threshold is ≤ value, or None below the first row."""
-    thresholds = [to_decimal(row[column]) for row in rows]
-    index = bisect_right(thresholds, to_decimal(value))
-    return rows[index - 1] if index else None
-
-
-def add_duration(start: dt.date, duration: Mapping[str, Any]) -> dt.date:
-    """End date (exclusive) of a duration ``{"value": n, "unit": days|weeks|months|years}`` from start."""
-    from core.months import add_months
-
-    amount = int(duration["value"])
-    unit = duration["unit"]
-    if unit == "days":
-        return start + dt.timedelta(days=amount)
-    if unit == "weeks":
-        return start + dt.timedelta(weeks=amount)
-    if unit == "months":
-        return add_months(start, amount)
-    if unit == "years":
-        return add_months(start, 12 * amount)
-    raise ValueError(f"unit '{unit}' needs a calendar (working days are counted by the calendar service)")
-
-
-@dataclass(frozen=True)
-class RuleParam:
-    key: str
-    rule_id: str
-    kind: str
-    value: Any
-    assumed: bool = False
-
-
-@dataclass(frozen=True)
-class RuleBook:
-    """An immutable snapshot of one rule set, handed to pure evaluators."""
-
-    version: int
-    effective_from: dt.date | None
-    params: Mapping[str, RuleParam] = field(default_factory=dict)
-
-    def param(self, key: str) -> RuleParam:
-        try:
-            return self.params[key]
-        except KeyError:
-            raise KeyError(f"rule set v{self.version} has no parameter '{key}'") from None
-
-    def rule_id(self, key: str) -> str:
-        return self.param(key).rule_id
-
-    def number(self, key: str) -> Decimal:
-        return to_decimal(self.param(key).value["value"])
-
-    def integer(self, key: str) -> int:
-        return int(self.number(key))
-
-    def flag(self, key: str) -> bool:
-        return bool(self.param(key).value["value"])
-
-    def text(self, key: str) -> str:
-        return str(self.param(key).value["value"])
-
-    def duration(self, key: str) -> Mapping[str, Any]:
-        return self.param(key).value
-
-    def brackets(self, key: str) -> Brackets:
-        return Brackets.from_value(self.param(key).value)
-
-    def rows(self, key: str) -> list[Mapping[str, Any]]:
-        return list(self.param(key).value["rows"])
-
-    def items(self, key: str) -> list[Any]:
-        return list(self.param(key).value["items"])
-
-    def weights(self, key: str) -> list[Decimal]:
-        return [to_decimal(w) for w in self.param(key).value["weights"]]
-
-
-# --- Result breakdowns ----------------------------------------------------------------------------------------------
-
-
-def points_value(value: Any) -> int | float:
-    """A score as a JSON number: an int when whole, else a float of the 2-place decimal."""
-    number = to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def item(rule: str, points: Any, detail: str) -> dict[str, Any]:
-    """One breakdown line ``{rule, points, detail}``."""
-    return {"rule": rule, "points": points_value(points), "detail": detail}
-
-
-def fmt_number(value: Any, places: int = 2) -> str:
-    """``1234567.8`` → ``1,234,567.80`` (ROUND_HALF_UP)."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,}"
-
-
-def fmt_points(value: Any) -> str:
-    return str(points_value(value))
-
-
-def fmt_wan(yuan: Any) -> str:
-    """元 → 万元 with 2 places, for details."""
-    return fmt_number(to_decimal(yuan) / Decimal(10000))
 
 
 # --- R-D-NOTIFY -----------------------------------------------------------------------------------------------------
@@ -200,7 +48,8 @@ def evaluate_daily_notification(*, complaint_count: int, book: RuleBook) -> Noti
     detail = daily_notification_detail(
         complaint_count=complaint_count, threshold=threshold, step=step, notifications=notifications
     )
-    return NotificationResult(notifications, [item(book.rule_id("notify_threshold"), notifications, detail)])
+    line = breakdown_item(book.rule_id("notify_threshold"), points_value(notifications), detail)
+    return NotificationResult(notifications, [line])
 
 
 def daily_notification_detail(*, complaint_count: Any, threshold: int, step: int, notifications: Any) -> str:
@@ -250,7 +99,7 @@ def evaluate_warning(
     else:
         first = rows[0]["min_notifications"] if rows else "—"
         detail = f"当月累计通报 {notification_count} 次（未达 {first} 次）→ 无预警"
-    return WarningResult(level, reached, [item(book.rule_id("warning_levels"), level, detail)])
+    return WarningResult(level, reached, [breakdown_item(book.rule_id("warning_levels"), points_value(level), detail)])
 
 
 def warning_measures(*, level: int, book: RuleBook) -> tuple[list[dict[str, Any]], Decimal]:
@@ -326,12 +175,12 @@ def evaluate_revenue(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal,
             f"培育期第 {index}/{incubation_months} 个月（合同 {inputs.incubation_start:%Y-%m} 起，含当月）"
             f"→ 收入规模计满分 {fmt_points(points)}（收入 {fmt_wan(inputs.revenue)} 万元）"
         )
-        return points, True, item(book.rule_id("incubation_months"), points, detail)
+        return points, True, breakdown_item(book.rule_id("incubation_months"), points_value(points), detail)
     points = to_decimal(book.brackets("revenue_score_brackets").lookup(inputs.revenue))
     detail = f"信息费收入 {fmt_wan(inputs.revenue)} 万元（{fmt_number(inputs.revenue)} 元）→ {fmt_points(points)}"
     if index is not None and index > incubation_months:
         detail += f"（培育期已过：第 {index} 个月）"
-    return points, False, item(book.rule_id("revenue_score_brackets"), points, detail)
+    return points, False, breakdown_item(book.rule_id("revenue_score_brackets"), points_value(points), detail)
 
 
 def evaluate_health(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, Decimal, dict[str, Any]]:
@@ -348,8 +197,8 @@ def evaluate_health(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, 
     if inputs.revenue < floor:
         floor_text = fmt_number(floor, 0)
         detail += f"（收入 {fmt_number(inputs.revenue)} 元低于 {floor_text} 元，按 {floor_text} 元计）"
-    return points, ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP), item(
-        book.rule_id("health_ratio_brackets"), points, detail
+    return points, ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP), breakdown_item(
+        book.rule_id("health_ratio_brackets"), points_value(points), detail
     )
 
 
@@ -358,7 +207,7 @@ def evaluate_bonus(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, l
     items: list[dict[str, Any]] = []
 
     marketing = book.number("bonus_marketing_points") if inputs.marketing_resources else Decimal(0)
-    items.append(item(rule, marketing, "提供咪咕重点营销资源 → " + fmt_points(marketing)
+    items.append(breakdown_item(rule, points_value(marketing), "提供咪咕重点营销资源 → " + fmt_points(marketing)
                       if inputs.marketing_resources else "未提供重点营销资源 → 0"))
 
     ads_counted = (
@@ -373,10 +222,10 @@ def evaluate_bonus(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, l
         )
     elif inputs.ad_sales > 0:
         cash_detail += f"（广告销售额 {fmt_wan(inputs.ad_sales)} 万元非销售渠道，不计入）"
-    items.append(item(rule, cash_points, f"{cash_detail} → {fmt_points(cash_points)}"))
+    items.append(breakdown_item(rule, points_value(cash_points), f"{cash_detail} → {fmt_points(cash_points)}"))
 
     users_points = to_decimal(book.brackets("bonus_active_users_brackets").lookup(inputs.active_users))
-    items.append(item(rule, users_points,
+    items.append(breakdown_item(rule, points_value(users_points),
                       f"带来客户端活跃用户 {fmt_number(Decimal(inputs.active_users) / 10000)} 万 → "
                       f"{fmt_points(users_points)}"))
 
@@ -390,15 +239,16 @@ def evaluate_bonus(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, l
     ):
         dropped = min(marketing, users_points)
         total -= dropped
-        items.append(item(
-            book.rule_id("bonus_no_double_count"), -dropped,
+        items.append(breakdown_item(
+            book.rule_id("bonus_no_double_count"), points_value(-dropped),
             f"营销资源含客户端推广资源：营销资源（{fmt_points(marketing)}）与活跃用户（{fmt_points(users_points)}）"
             f"只计较高一项，不计 {fmt_points(dropped)}",
         ))
     bonus_cap = book.number("bonus_cap")
     if total > bonus_cap:
-        items.append(item(rule, bonus_cap - total, f"综合贡献加分合计 {fmt_points(total)} 超过上限 "
-                                                   f"{fmt_points(bonus_cap)} → {fmt_points(bonus_cap)}"))
+        items.append(breakdown_item(rule, points_value(bonus_cap - total),
+                                    f"综合贡献加分合计 {fmt_points(total)} 超过上限 "
+                                    f"{fmt_points(bonus_cap)} → {fmt_points(bonus_cap)}"))
         total = bonus_cap
     return total, items
 
@@ -414,7 +264,7 @@ def evaluate_deductions(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decim
     late = per_ticket * inputs.late_or_quality_count
     upgraded = per_upgrade * len(inputs.upgraded_ticket_ids)
     items = [
-        item(book.rule_id("deduction_per_late_or_quality_ticket"), _negated(late),
+        breakdown_item(book.rule_id("deduction_per_late_or_quality_ticket"), points_value(_negated(late)),
              f"工单处理超时或质量不达标 {inputs.late_or_quality_count} 件 × {fmt_points(per_ticket)} → "
              f"{fmt_points(_negated(late))}"),
     ]
@@ -424,7 +274,9 @@ def evaluate_deductions(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decim
         shown = "、".join(inputs.upgraded_ticket_ids[:10])
         more = f" 等 {len(inputs.upgraded_ticket_ids)} 件" if len(inputs.upgraded_ticket_ids) > 10 else ""
         detail += f"（工单 {shown}{more}；每件只计入一次月度考核，R-M-UPGRADE-ONCE）"
-    items.append(item(book.rule_id("deduction_per_upgraded_complaint"), _negated(upgraded), detail))
+    items.append(
+        breakdown_item(book.rule_id("deduction_per_upgraded_complaint"), points_value(_negated(upgraded)), detail)
+    )
     return late + upgraded, items
 
 
@@ -440,7 +292,7 @@ def evaluate_assessment(inputs: AssessmentInputs, book: RuleBook) -> AssessmentR
     total = clamp(raw, low, high)
     if total != raw:
         bound = "低于下限" if raw < low else "超过上限"
-        items.append(item(book.rule_id("total_max"), total - raw,
+        items.append(breakdown_item(book.rule_id("total_max"), points_value(total - raw),
                           f"合计 {fmt_points(raw)} {bound}，取 {fmt_points(total)}（总分限定 {fmt_points(low)}–"
                           f"{fmt_points(high)}）"))
     return AssessmentResult(

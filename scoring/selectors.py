@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 
 from core.choices import ApprovalStatus
 from core.months import month_end
+from core.rulebook import RuleBook, RuleParam, money, to_decimal
 from partners.choices import ComplaintCategory
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 
@@ -21,7 +22,7 @@ from .models import (
     RuleSet,
     UpgradedComplaintInclusion,
 )
-from .rules import AssessmentInputs, RuleBook, RuleParam, money, to_decimal
+from .rules import AssessmentInputs
 
 
 class NoRuleSetInForce(LookupError):

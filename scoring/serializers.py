@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.api.serializers import ChoiceLabelField, LabelledModelSerializer
+from enforcement.choices import RestrictedAction
 from partners.serializers import MonthField, PartnerCodeField
 
 from .models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
@@ -24,7 +26,7 @@ class ItemSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     rule_set_version = serializers.IntegerField(source="rule_set.version", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
@@ -35,7 +37,7 @@ class NotificationSerializer(serializers.ModelSerializer):
                   "rule_set_version", "items"]
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class WarningSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     rule_set_version = serializers.IntegerField(source="rule_set.version", read_only=True)
@@ -48,7 +50,7 @@ class WarningSerializer(serializers.ModelSerializer):
                   "rule_set_version", "items"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     total = ScoreField()
@@ -71,6 +73,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class SuspensionSerializer(serializers.Serializer):
     action = serializers.CharField()
+    action_display = ChoiceLabelField(source="action", choices=RestrictedAction.choices)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True)
     lifted_on = serializers.DateField(allow_null=True)
@@ -79,11 +82,12 @@ class SuspensionSerializer(serializers.Serializer):
 
 class MeasureSerializer(serializers.Serializer):
     action = serializers.CharField()
+    action_display = ChoiceLabelField(source="action", choices=RestrictedAction.choices)
     duration = serializers.DictField()
     rule = serializers.CharField()
 
 
-class PenaltyProposalSerializer(serializers.ModelSerializer):
+class PenaltyProposalSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     payout_percent = ScoreField(max_digits=5)

@@ -4,13 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ApprovalAdminMixin, HistoryAdmin, MonthListFilter
+from core.exports import ExportAdminMixin
 
-from .api import XLSX
-from .exports import export_filename, statements_workbook
+from .exports import SettlementStatementExporter
 from .models import ExtraDeduction, NegativeOffsetDecision, SettlementAdjustment, SettlementStatement, WriteDown
 from .selectors import statement_totals
 from .services import (
@@ -22,7 +21,8 @@ from .services import (
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(ApprovalAdminMixin, HistoryAdmin):
+class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
+    exporter_class = SettlementStatementExporter
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
     list_display = ["partner", "cooperation_type", "month_text", "revenue", "payable", "warning_level", "settled",
                     "deductions_total", "brought_forward", "offsets", "amount_due", "held_balance", "carried_forward",
@@ -30,7 +30,6 @@ class SettlementStatementAdmin(ApprovalAdminMixin, HistoryAdmin):
     list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
-    actions = ["export_xlsx", *ApprovalAdminMixin.approval_actions]
     readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue", "revenue_share",
                        "payable", "warning_level", "warning_percent", "settled", "extra_deductions", "write_downs",
                        "adjustments", "brought_forward", "offsets", "balance", "held_before", "released",
@@ -68,14 +67,6 @@ class SettlementStatementAdmin(ApprovalAdminMixin, HistoryAdmin):
             response.context_data["totals"] = statement_totals(queryset)
             response.context_data["held_count"] = queryset.filter(on_hold=True).count()
             response.context_data["carried_count"] = queryset.filter(carried_forward__lt=0).count()
-        return response
-
-    @admin.action(description=_("导出 Excel（每月一个工作表）"))
-    def export_xlsx(self, request, queryset):
-        statements = list(queryset.select_related("partner", "contract", "rule_set").order_by(
-            "month", "partner__code", "cooperation_type", "contract_id"))
-        response = HttpResponse(statements_workbook(statements), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{export_filename(s.month for s in statements)}"'
         return response
 
 

@@ -1,6 +1,6 @@
 """Monthly settlement (R-S-*): one statement per contract and month, with its inputs.
 
-Amounts are Decimal 元 with 2 places. The one rounding rule is ``scoring.rules.money`` (ROUND_HALF_UP to the fen),
+Amounts are Decimal 元 with 2 places. The one rounding rule is ``core.rulebook.money`` (ROUND_HALF_UP to the fen),
 applied once to every product (revenue × share, × warning payout percent, × extra-deduction percent); every other
 figure is a sum or difference of already-rounded amounts, so statements and their Excel totals add up to the fen.
 """
@@ -203,15 +203,3 @@ class SettlementStatement(Approvable):
     @property
     def warning_factor(self) -> Decimal:
         return self.warning_percent / Decimal(100)
-
-    def approval_problems(self, *, action: str) -> list[str]:
-        if action != "approve":
-            return []
-        from .services import settlement_statement_problems
-
-        return settlement_statement_problems(statement=self)
-
-    def on_approved(self, *, actor) -> None:
-        from .services import settlement_statement_approved
-
-        settlement_statement_approved(statement=self, actor=actor)

@@ -1,6 +1,6 @@
 """Pure settlement arithmetic (R-S-*): plain values in, amounts with their breakdown out. No ORM.
 
-One rounding rule: ``scoring.rules.money`` (元, 2 places, ROUND_HALF_UP), applied once to each product
+One rounding rule: ``core.rulebook.money`` (元, 2 places, ROUND_HALF_UP), applied once to each product
 (revenue × share; × warning payout percent; × extra-deduction percent). Everything after that is addition and
 subtraction of amounts already rounded to the fen, so every total is exact.
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from scoring.rules import money
+from core.rulebook import breakdown_item, money
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -82,12 +82,7 @@ class Statement:
     items: tuple[dict, ...] = field(default_factory=tuple)
 
     def with_item(self, rule: str, amount: Decimal, detail: str) -> Statement:
-        return replace(self, items=(*self.items, item(rule, amount, detail)))
-
-
-def item(rule: str, amount: Decimal, detail: str) -> dict:
-    """One breakdown line: ``points`` is the signed amount in 元 as a decimal string."""
-    return {"rule": rule, "points": str(money(amount)), "detail": detail}
+        return replace(self, items=(*self.items, breakdown_item(rule, str(money(amount)), detail)))
 
 
 def statement_base(inputs: StatementInputs, ids: RuleIds = RuleIds()) -> Statement:
@@ -95,28 +90,29 @@ def statement_base(inputs: StatementInputs, ids: RuleIds = RuleIds()) -> Stateme
     items: list[dict] = []
     payable = money(inputs.revenue * inputs.revenue_share)
     note = f"；{inputs.revenue_note}" if inputs.revenue_note else ""
-    items.append(item(ids.base, payable,
+    items.append(breakdown_item(ids.base, str(money(payable)),
                       f"信息费收入 {money(inputs.revenue)} 元 × 分成比例 {inputs.revenue_share}{note}"))
     settled = money(payable * inputs.warning_percent / HUNDRED)
-    items.append(item(ids.warn, settled - payable,
+    items.append(breakdown_item(ids.warn, str(money(settled - payable)),
                       f"当月最高预警级别 {inputs.warning_level}，结算比例 {inputs.warning_percent.normalize():f}%，"
                       f"预警后结算额 {settled} 元"))
     extra_total = ZERO
     for percent, detail in inputs.extra_percents:
         amount = money(settled * percent / HUNDRED)
         extra_total += amount
-        items.append(item(ids.extra, -amount, f"额外扣减当月结算额的 {percent.normalize():f}%：{detail}"))
+        why = f"额外扣减当月结算额的 {percent.normalize():f}%：{detail}"
+        items.append(breakdown_item(ids.extra, str(money(-amount)), why))
     write_down_total = ZERO
     for amount, detail in inputs.write_downs:
         write_down_total += money(amount)
-        items.append(item(ids.neg, -money(amount), f"中国移动收入核减：{detail}"))
+        items.append(breakdown_item(ids.neg, str(-money(amount)), f"中国移动收入核减：{detail}"))
     adjustment_total = ZERO
     for amount, rule, detail in inputs.adjustments:
         adjustment_total += money(amount)
-        items.append(item(rule, money(amount), f"结算调整：{detail}"))
+        items.append(breakdown_item(rule, str(money(amount)), f"结算调整：{detail}"))
     brought = money(inputs.brought_forward)
     if brought:
-        items.append(item(ids.neg, brought, "上期负结算结转"))
+        items.append(breakdown_item(ids.neg, str(money(brought)), "上期负结算结转"))
     balance = settled - extra_total - write_down_total + adjustment_total + brought
     return Statement(
         revenue=money(inputs.revenue), revenue_share=inputs.revenue_share, payable=payable,

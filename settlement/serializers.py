@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.serializers import LabelledModelSerializer
 from partners.serializers import MonthField
 
 from .models import SettlementStatement
@@ -7,7 +8,7 @@ from .models import SettlementStatement
 MONEY = {"max_digits": 18, "decimal_places": 2, "read_only": True}
 
 
-class SettlementStatementSerializer(serializers.ModelSerializer):
+class SettlementStatementSerializer(LabelledModelSerializer):
     """CONTRACT.md §3 settlements: money as decimal strings in 元, month as YYYY-MM, warning_factor a number."""
 
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -16,9 +16,9 @@ from core.audit import audit_record
 from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused, job_run
 from core.months import format_month, month_end, previous_month
+from core.rulebook import add_duration, money, to_decimal
 from partners.choices import PartnerStatus
 from partners.models import Contract, MonthlyRevenue, Partner
-from scoring.rules import add_duration, money, to_decimal
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 from scoring.services import rule_set_mark_used
 
@@ -144,18 +144,20 @@ def settlement_adjustment_record(*, contract: Contract, month: dt.date, amount, 
     return adjustment
 
 
-def settlement_statement_problems(*, statement: SettlementStatement) -> list[str]:
+def settlement_statement_approval_problems(*, obj: SettlementStatement, action: str) -> list[str]:
     """Months are approved in order: a carry-over or hold depends on the previous month's statement."""
-    earlier = (SettlementStatement.objects.filter(contract_id=statement.contract_id, month__lt=statement.month)
+    if action != "approve":
+        return []
+    earlier = (SettlementStatement.objects.filter(contract_id=obj.contract_id, month__lt=obj.month)
                .exclude(status=ApprovalStatus.APPROVED).select_related("partner").order_by("month").first())
     if earlier is not None:
         return [f"{earlier} 尚未审批；结转与暂扣依赖上月结果，须按月份顺序审批。"]
     return []
 
 
-def settlement_statement_approved(*, statement: SettlementStatement, actor) -> None:
+def settlement_statement_approved(*, obj: SettlementStatement, actor) -> None:
     """Runs inside the approval transaction: the rule set used is locked."""
-    rule_set_mark_used(rule_set_id=statement.rule_set_id)
+    rule_set_mark_used(rule_set_id=obj.rule_set_id)
 
 
 # ---------------------------------------------------------------------------------------------------------------

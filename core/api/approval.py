@@ -5,11 +5,9 @@ A viewset adds ``ApprovalActionsMixin`` to offer ``POST â€¦/{id}/submit/``, ``â€
 checked by the services exactly as in the admin; partner users cannot post (``IsStaffOrPartnerUser``).
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.approval import approval_approve, approval_return, approval_submit
@@ -25,14 +23,12 @@ class ApprovalActionsMixin:
         body = ApprovalActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         obj = self.get_object()
-        try:
-            if handler is approval_return:
-                updated = handler(obj=obj, actor=request.user, reason=body.validated_data["reason"]
-                                  or body.validated_data["note"])
-            else:
-                updated = handler(obj=obj, actor=request.user, note=body.validated_data["note"])
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from None
+        # refusals (ApprovalError, PermissionDenied) become 400/403 in core.api.exceptions
+        if handler is approval_return:
+            updated = handler(obj=obj, actor=request.user, reason=body.validated_data["reason"]
+                              or body.validated_data["note"])
+        else:
+            updated = handler(obj=obj, actor=request.user, note=body.validated_data["note"])
         updated = self.get_queryset().get(pk=updated.pk)
         return Response(self.get_serializer(updated).data)
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 #: POST actions whose own service checks the role the rule names (core.approval); reaching them needs the view right
@@ -42,7 +43,7 @@ class IsStaffOrPartnerUser(BasePermission):
     """Staff see what their role's model permissions allow; a partner-bound user only reads, and only its own
     partner (see PartnerScopedMixin)."""
 
-    message = "需要具备相应权限的内部账号，或已绑定合作方的账号。"
+    message = _("需要运营人员账号或已绑定合作方的账号。")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

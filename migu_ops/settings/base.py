@@ -130,6 +130,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "1200/minute"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

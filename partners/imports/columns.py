@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from core.months import parse_month
-from scoring.rules import money
+from core.rulebook import money
 
 from .errors import FieldError
 
@@ -27,8 +30,8 @@ _INT_MAX = 2_147_483_647
 #: 16 digits with 2 decimals (partners.models.MONEY): at most 14 before the point.
 _MONEY_LIMIT = Decimal("1e14")
 
-TRUE_WORDS = ("true", "1", "yes", "是")
-FALSE_WORDS = ("false", "0", "no", "否")
+TRUE_WORDS = ("true", "1", "yes", "y", "是", "有", "√")
+FALSE_WORDS = ("false", "0", "no", "n", "否", "无", "×")
 _BOOLEANS = {**{word: True for word in TRUE_WORDS}, **{word: False for word in FALSE_WORDS}}
 BOOLEAN_HINT = "true/false/1/0/yes/no/是/否"
 
@@ -101,27 +104,38 @@ class Code(Text):
 
 
 class Choice(ColumnType):
-    """One of the choices' values; the Chinese label is accepted too."""
+    """One of the choices' values, or its label: Chinese (whatever language is active), English, or a part of
+    the Chinese label that names one choice only (销售渠道 for 数字产品销售渠道). The labels are the choices'
+    own, so there is one source for every spelling."""
 
     cacheable = True
 
     def __init__(self, choices):
         self.choices = choices
 
+    def labels(self) -> dict[str, str]:
+        """Every accepted spelling (lower-cased) → the stored value."""
+        accepted = {value.lower(): value for value in self.choices.values}
+        for language in ("en", settings.LANGUAGE_CODE):
+            with translation.override(language):
+                accepted.update({str(label).strip().lower(): value for value, label in self.choices.choices})
+        return accepted
+
     def converter(self, ctx):
-        accepted = {value: value for value in self.choices.values}
-        accepted.update({str(label): value for value, label in self.choices.choices})
+        accepted = self.labels()
+        with translation.override(settings.LANGUAGE_CODE):
+            chinese = [(str(label), value) for value, label in self.choices.choices]
         hint = " | ".join(self.choices.values)
 
         def convert(value):
             text = value if value.__class__ is str else cell_text(value)
-            try:
-                return accepted[text]
-            except KeyError:
-                found = accepted.get(text.lower())
-                if found is None:
-                    raise FieldError(f"'{text}' 不是有效值，可选：{hint}") from None
-                return found
+            found = accepted.get(text.lower())
+            if found is None and len(text) >= 2:
+                partial = {stored for label, stored in chinese if text in label}
+                found = partial.pop() if len(partial) == 1 else None
+            if found is None:
+                raise FieldError(f"'{text}' 不是有效值，可选：{hint}")
+            return found
 
         return convert
 
@@ -213,7 +227,7 @@ def _places(number: Decimal) -> int:
 
 
 class Money(ColumnType):
-    """元, non-negative, at most two decimals (rounded with ``scoring.rules.money``)."""
+    """元, non-negative, at most two decimals (rounded with ``core.rulebook.money``)."""
 
     def converter(self, ctx):
         def convert(value):

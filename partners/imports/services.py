@@ -76,7 +76,7 @@ def _import(spec, binary, result: ImportResult, *, user, dry_run: bool, on_progr
     with transaction.atomic():
         table = open_table(binary, result.file_name)
         try:
-            plan = plan_for(spec, table.header, result)
+            plan = plan_for(spec, spec.canonical_header(table.header), result)
             writer_class = spec.writer_class()
             rows = validated_rows(
                 table.rows(), plan=plan, ctx=ImportContext(), result=result, row_check=spec.row_check,

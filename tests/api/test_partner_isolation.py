@@ -49,3 +49,39 @@ def test_anonymous_and_unbound_users_are_refused(prefix, viewset, basename, clie
     django_user_model.objects.create_user(username="nobody", password="pw-nobody-1")
     client.login(username="nobody", password="pw-nobody-1")
     assert client.get(reverse(f"{basename}-list")).status_code == 403
+
+
+EXPORTING = [(p, v, b) for p, v, b in REGISTRY if any(a.url_path == "export" for a in v.get_extra_actions())]
+
+
+def _partner_codes_in_export(content: bytes) -> set[str]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    codes = set()
+    for sheet in load_workbook(BytesIO(content)).worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows or not any(str(h or "").endswith("合作方编码") for h in rows[0]):
+            continue
+        column = next(i for i, h in enumerate(rows[0]) if str(h or "").endswith("合作方编码"))
+        codes |= {row[column] for row in rows[1:] if row[column] and row[0] != "合计"}
+    return codes
+
+
+def test_the_staff_lists_offer_an_export():
+    assert {b for _, _, b in EXPORTING} >= {
+        "notification", "warning", "penalty-proposal", "assessment", "credit-score", "credit-sanction",
+        "restriction", "settlement", "code-application", "control-event"}
+
+
+@pytest.mark.parametrize(("prefix", "viewset", "basename"), EXPORTING, ids=[b for _, _, b in EXPORTING])
+def test_partner_exports_only_its_own_rows(prefix, viewset, basename, partner_a, partner_b, partner_a_client,
+                                           staff_client):
+    MAKERS[basename](partner_a)
+    MAKERS[basename](partner_b)
+
+    response = partner_a_client.get(reverse(f"{basename}-export"))
+    assert response.status_code == 200, response.content
+    assert _partner_codes_in_export(response.content) == {partner_a.code}
+    assert _partner_codes_in_export(staff_client.get(reverse(f"{basename}-export")).content) == {"PA", "PB"}

@@ -7,7 +7,6 @@ import pytest
 from codes.choices import CodeCategory, CodeKind, CodeStatus, ExitReason, ProposalAction, ProposalTrigger
 from codes.models import CodeRecyclingProposal
 from codes.rules import exit_disposition
-from codes.selectors import partner_settled_codes
 from codes.services import code_exit_propose, partner_exit_register, process_approve, process_assess
 from core.jobs import JobRefused
 from partners.choices import CooperationType
@@ -85,9 +84,9 @@ def test_approved_exit_proposals_change_the_codes(reviewers, director):
     drop = BusinessCodeFactory(kind=PER_USE, contract=keep.contract)
     CodeMonthlyStatFactory(code=keep, month=dt.date(2026, 10, 1), users=4000)
     internal = InternalCodeFactory()
-    assert set(partner_settled_codes()) == {keep, drop}
     partner_exit = partner_exit_register(partner=keep.partner, exit_date=EXIT_DAY, reason=ExitReason.TERMINATION)
     code_exit_propose(partner_exit=partner_exit)
+    assert not CodeRecyclingProposal.objects.filter(code=internal).exists()  # not the partner's (R-B-INTERNAL)
     for proposal in CodeRecyclingProposal.objects.all():
         process_assess(obj=proposal, actor=reviewers[0], note="按退出规则处置")
         process_approve(obj=proposal, actor=director)
@@ -95,9 +94,6 @@ def test_approved_exit_proposals_change_the_codes(reviewers, director):
     drop.refresh_from_db()
     assert (keep.status, keep.own_channel_settlement) == (CodeStatus.NO_NEW_USERS, True)
     assert drop.status == CodeStatus.RECYCLING
-    # own-channel settlement and internal codes are not settled to the partner (R-B-EXIT, R-B-INTERNAL)
-    assert set(partner_settled_codes()) == {drop}
-    assert internal not in partner_settled_codes()
     # approved proposals are left as they are on a re-run; changing their numbers is refused
     assert code_exit_propose(partner_exit=partner_exit)["unchanged"] == 2
     keep.stats.update(users=500)

@@ -5,12 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from codes.choices import ApplicationType, GrantBasis, OwnerKind, ReviewStep
-from codes.selectors import partner_settled_codes
 from codes.services import application_apply, application_decide, batch_close
 from core.choices import ApprovalStatus
 
 from .conftest import APPLY_DAY
-from .factories import BusinessCodeFactory, InternalUnitFactory
+from .factories import InternalUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,6 @@ def test_internal_chain_director_vp_receiver(staff_user, director, second_direct
     assert app.status == ApprovalStatus.APPROVED
     code = app.granted_code
     assert (code.owner_kind, code.partner, code.internal_unit) == (OwnerKind.INTERNAL, None, app.internal_unit)
-    assert code not in partner_settled_codes()
 
 
 def test_only_staff_request_internal_codes_with_a_department(partner_a, staff_user):
@@ -52,11 +50,3 @@ def test_only_staff_request_internal_codes_with_a_department(partner_a, staff_us
     with pytest.raises(ValidationError) as exc:
         internal_application(staff_user, requesting_department="")
     assert "requesting_department" in exc.value.message_dict
-
-
-def test_partner_settled_codes_exclude_internal_codes():
-    from .factories import InternalCodeFactory
-
-    partner_code, internal = BusinessCodeFactory(), InternalCodeFactory()
-    assert list(partner_settled_codes()) == [partner_code]
-    assert internal.owner_kind == OwnerKind.INTERNAL

@@ -181,10 +181,10 @@ def test_approval_is_audited_and_needs_the_department_head(staff_user, division_
 
 
 def test_approving_twice_registers_once(staff_user, department_head):
-    from controls.services import control_event_register_measures
+    from controls.services import control_event_approved
 
     partner = PartnerFactory()
     event = approve(record_event(partner, E.PROVINCIAL_IMPORTANT, province="广东"), submitter=staff_user,
                     approver=department_head)
-    control_event_register_measures(event=event, actor=department_head)
+    control_event_approved(obj=event, actor=department_head)
     assert Restriction.objects.filter(partner=partner).count() == 1

@@ -10,7 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
 
-from core.approval import ApprovalError, approval_approve, approval_bulk, approval_return, approval_submit
+from core.approval import (
+    ApprovalError,
+    approvable_kind,
+    approvable_register,
+    approval_approve,
+    approval_bulk,
+    approval_return,
+    approval_submit,
+)
 from core.audit import audit_trail
 from core.choices import ApprovalStatus, ApproverRole
 from core.models import AuditEvent
@@ -21,6 +29,22 @@ from tests.factories import PartnerFactory, UserFactory
 from tests.scoring.factories import make_assessment, make_proposal
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def replace_on_approved():
+    """Swap a registered kind's on_approved hook for the test, restoring the registration afterwards."""
+    saved = []
+
+    def replace(model, hook):
+        kind = approvable_kind(model)
+        saved.append(kind)
+        approvable_register(model, on_approved=hook, problems=kind.problems)
+        return kind.on_approved
+
+    yield replace
+    for kind in reversed(saved):
+        approvable_register(kind.model, on_approved=kind.on_approved, problems=kind.problems)
 
 
 @pytest.fixture
@@ -130,13 +154,13 @@ def test_bulk_applies_each_with_the_same_checks(staff_user, division_leader):
         "BK0": "submitted", "BK1": "approved", "BK2": "draft"}
 
 
-def test_on_approved_failure_rolls_the_approval_back(assessment, staff_user, division_leader, monkeypatch):
+def test_on_approved_failure_rolls_the_approval_back(assessment, staff_user, division_leader, replace_on_approved):
     approval_submit(obj=assessment, actor=staff_user)
 
-    def explode(self, *, actor):
+    def explode(*, obj, actor):
         raise RuntimeError("hook failed")
 
-    monkeypatch.setattr(MonthlyAssessment, "on_approved", explode)
+    replace_on_approved(MonthlyAssessment, explode)
     with pytest.raises(RuntimeError):
         approval_approve(obj=assessment, actor=division_leader)
     assessment.refresh_from_db()
@@ -147,8 +171,9 @@ def test_on_approved_failure_rolls_the_approval_back(assessment, staff_user, div
 def test_approval_problems_hook_blocks_the_transition(staff_user, division_leader):
     partner = PartnerFactory(code="AP2")
     higher = make_proposal(partner, level=2)
-    lower = make_proposal(partner, level=1, superseded_by=higher)
+    lower = make_proposal(partner, level=1)
     approval_submit(obj=lower, actor=staff_user)
+    PenaltyProposal.objects.filter(pk=lower.pk).update(superseded_by=higher)  # superseded after submission
     with pytest.raises(ApprovalError, match="取代"):
         approval_approve(obj=lower, actor=division_leader)
 
@@ -177,19 +202,20 @@ def test_conditional_update_refuses_a_save_from_a_stale_state(assessment):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the migrations' rule set and groups
-def test_two_leaders_approving_at_once_apply_it_once(staff_user, division_leader, second_leader, monkeypatch):
+def test_two_leaders_approving_at_once_apply_it_once(staff_user, division_leader, second_leader,
+                                                     replace_on_approved):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks between real connections (see the stale-copy tests for SQLite)")
     proposal = make_proposal(PartnerFactory(code="AP4"))
     approval_submit(obj=proposal, actor=staff_user)
 
-    original = PenaltyProposal.on_approved
+    original = approvable_kind(PenaltyProposal).on_approved
 
-    def slow_on_approved(self, *, actor):
+    def slow_on_approved(*, obj, actor):
         time.sleep(0.3)  # hold the row lock while the other leader's approval waits on it
-        original(self, actor=actor)
+        original(obj=obj, actor=actor)
 
-    monkeypatch.setattr(PenaltyProposal, "on_approved", slow_on_approved)
+    replace_on_approved(PenaltyProposal, slow_on_approved)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

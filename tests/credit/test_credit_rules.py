@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.rulebook import RuleParam
 from credit.rules import (
     PartnerMonthFacts,
     compose_monthly,
@@ -18,7 +19,6 @@ from credit.rules import (
     on_time_percent,
     weighted_score,
 )
-from scoring.rules import RuleParam
 from scoring.selectors import rule_book_in_force
 
 pytestmark = pytest.mark.django_db

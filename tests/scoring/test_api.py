@@ -50,8 +50,10 @@ def test_notifications_and_warnings_shapes_and_filters(staff_client, partner_a, 
 
     warnings = staff_client.get(reverse("warning-list"), {"month": "2026-10", "partner": "PA"}).json()["results"]
     assert warnings == [{
-        "id": warnings[0]["id"], "partner": "PA", "cooperation_type": SALES, "month": "2026-10",
-        "notification_count": 7, "level": 1, "level_reached_on": {"1": "2026-10-05"}, "rule_set_version": 1,
+        "id": warnings[0]["id"], "partner": "PA", "cooperation_type": SALES,
+        "cooperation_type_display": "数字产品销售渠道", "month": "2026-10", "notification_count": 7, "level": 1,
+        "level_display": "一级预警",
+        "level_reached_on": {"1": "2026-10-05"}, "rule_set_version": 1,
         "items": warnings[0]["items"],
     }]
 

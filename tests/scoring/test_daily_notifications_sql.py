@@ -1,7 +1,7 @@
 """R-D-NOTIFY on PostgreSQL: the set-based statement writes exactly the rows the row-by-row path writes.
 
 The daily job counts, evaluates and upserts a day's notifications in one SQL statement on PostgreSQL
-(``_daily_notifications_write_sql``) and row by row in Python elsewhere (``_daily_notifications_write_python``,
+(``daily_notifications_write_sql``) and row by row in Python elsewhere (``daily_notifications_write_python``,
 the path SQLite runs). These tests run both on the same tickets and compare every stored field, the breakdown
 included, and the counts they report. They need PostgreSQL (CI runs the suite on it).
 """
@@ -13,7 +13,7 @@ from django.db import connection
 
 from scoring.models import DailyNotification
 from scoring.selectors import rule_book_in_force
-from scoring.services import _daily_notifications_write_python, _daily_notifications_write_sql
+from scoring.services import daily_notifications_write_python, daily_notifications_write_sql
 from tests.factories import PartnerFactory
 from tests.scoring.factories import JOINT, SALES, make_tickets
 
@@ -41,12 +41,12 @@ def both_paths(day=DAY):
     """Run the Python path, keep its rows, undo them, run the SQL path; return both rows and counts."""
     rule_set, book = rule_book_in_force(on=day)
     before = stored(day, with_id=True)
-    python_counts = _daily_notifications_write_python(day=day, rule_set=rule_set, book=book)
+    python_counts = daily_notifications_write_python(day=day, rule_set=rule_set, book=book)
     python_rows = stored(day)
     # back to the state before, keeping the original ids of the rows that existed
     DailyNotification.objects.filter(date=day).delete()
     DailyNotification.objects.bulk_create(DailyNotification(**values) for values in before.values())
-    sql_counts = _daily_notifications_write_sql(day=day, rule_set=rule_set, book=book)
+    sql_counts = daily_notifications_write_sql(day=day, rule_set=rule_set, book=book)
     return python_rows, stored(day), python_counts, sql_counts
 
 
@@ -81,7 +81,7 @@ def test_r_d_notify_sql_path_updates_deletes_and_keeps_unchanged_rows():
     make_tickets(b, DAY, 40, cooperation_type=JOINT)
     tickets_c = make_tickets(c, DAY, 25)
     rule_set, book = rule_book_in_force(on=DAY)
-    _daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
+    daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
     ids = {key: DailyNotification.objects.get(partner_id=key[0], cooperation_type=key[1], date=DAY).pk
            for key in stored()}
     tickets_a[0].delete()  # A: 35 → 34, still 1 notification but another count: updated
@@ -99,9 +99,9 @@ def test_r_d_notify_sql_path_updates_deletes_and_keeps_unchanged_rows():
 def test_r_d_notify_sql_path_second_run_writes_nothing():
     make_tickets(PartnerFactory(code="A"), DAY, 45)
     rule_set, book = rule_book_in_force(on=DAY)
-    _daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
+    daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
     before = list(DailyNotification.objects.values())
-    counts = _daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
+    counts = daily_notifications_write_sql(day=DAY, rule_set=rule_set, book=book)
     assert (counts["created"], counts["updated"], counts["deleted"], counts["keys"]) == (0, 0, 0, set())
     assert (counts["notified"], counts["notifications"]) == (1, 3)
     assert list(DailyNotification.objects.values()) == before  # computed_at untouched too

@@ -10,10 +10,10 @@ from core.approval import ApprovalError, approval_approve, approval_return, appr
 from core.choices import ApprovalStatus
 from core.jobs import JobRefused
 from core.models import AuditEvent
+from core.rulebook import add_duration
 from enforcement.models import Restriction
 from enforcement.selectors import action_allowed
 from scoring.models import DailyNotification, PenaltyProposal
-from scoring.rules import add_duration
 from scoring.services import daily_notifications_run
 from tests.factories import PartnerFactory
 from tests.scoring.factories import SALES, make_tickets

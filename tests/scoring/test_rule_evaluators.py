@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.rules import Brackets, add_duration, clamp, money, steps_over_threshold, table_row_for
+from core.rulebook import Brackets, add_duration, clamp, money, table_row_for
+from scoring.rules import steps_over_threshold
 from scoring.selectors import rule_book_in_force
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -6,6 +7,7 @@ from tqdm import tqdm
 from partners.choices import ImportSource
 from partners.imports.services import data_file_import
 from partners.imports.specs import SPECS
+from partners.imports.template_files import template_workbook
 
 
 class Command(BaseCommand):
@@ -16,10 +18,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=list(SPECS), help="what the file holds")
-        parser.add_argument("file", help="path of the .csv or .xlsx file")
+        parser.add_argument("file", nargs="?", help="path of the .csv or .xlsx file")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        parser.add_argument("--template", metavar="OUT.xlsx",
+                            help="write the kind's template (Chinese headers and an example row) and exit")
 
-    def handle(self, *args, kind, file, dry_run=False, **options):
+    def handle(self, *args, kind, file=None, dry_run=False, template=None, **options):
+        if template:
+            Path(template).write_bytes(template_workbook(SPECS[kind]))
+            self.stdout.write(self.style.SUCCESS(f"{kind}: 模板已写入 {template}"))
+            return
+        if not file:
+            raise CommandError("请给出要导入的文件，或用 --template OUT.xlsx 生成模板")
         quiet = options.get("verbosity", 1) == 0
         stream = getattr(self.stderr, "_out", sys.stderr)
         with tqdm(desc=f"{kind}", unit=" 行", file=stream, disable=quiet or not stream.isatty(), leave=False) as bar:

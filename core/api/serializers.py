@@ -1,0 +1,58 @@
+"""Readable API results: every coded value (a model field with choices) gets ``<field>_display`` beside it,
+its label in the request's language. Contract shapes are only extended (CONTRACT.md §3)."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from rest_framework import serializers
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a stored choice code (read only)."""
+
+    def __init__(self, *, choices, **kwargs):
+        self.labels = dict(choices)
+        kwargs["read_only"] = True
+        kwargs.setdefault("help_text", "中文名称（随 Accept-Language）")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
+
+
+def _model_field(model, source: str) -> models.Field | None:
+    """The model field a dotted source ends on (following foreign keys), or None."""
+    field = None
+    for part in source.split("."):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
+
+
+class ChoiceLabelsMixin:
+    """ModelSerializer mixin: add ``<name>_display`` right after every field whose value is a choice code."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        if model is None:
+            return fields
+        result = {}
+        for name, field in fields.items():
+            result[name] = field
+            label_name = f"{name}_display"
+            if label_name in fields or isinstance(field, serializers.BaseSerializer | serializers.RelatedField):
+                continue
+            source = field.source if field.source and field.source != "*" else name
+            model_field = _model_field(model, source)
+            if model_field is not None and getattr(model_field, "choices", None) and not model_field.is_relation:
+                result[label_name] = ChoiceLabelField(source=source, choices=model_field.choices)
+        return result
+
+
+class LabelledModelSerializer(ChoiceLabelsMixin, serializers.ModelSerializer):
+    """The ModelSerializer of the API: choice codes come with their labels."""
