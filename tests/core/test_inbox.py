@@ -141,3 +141,10 @@ def test_detail_page_shows_buttons_to_the_approver_and_the_reason_to_others(clie
     assert obj.status == ApprovalStatus.RETURNED
     html = client.get(url).content.decode()
     assert "收入待核实" in html and "退回" in html
+
+
+def test_result_titles_read_code_name_type_and_month():
+    from tests.scoring.factories import make_assessment
+
+    partner = factories.PartnerFactory(code="DEMO014", name="某某公司")
+    assert str(make_assessment(partner, month=dt.date(2026, 11, 1))) == "DEMO014 某某公司 · 数字产品销售渠道 · 2026-11"
