@@ -79,6 +79,25 @@ class MonthListFilter(admin.SimpleListFilter):
             return queryset.none()
 
 
+def money_text(value) -> str:
+    """元 with thousands separators and 2 decimals (Decimal, never float): 1234567.5 → "1,234,567.50"."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}"
+
+
+def money_column(field: str, label, *, css: str = "text-right"):
+    """A list column showing a money field as ``money_text`` and still sorting on the field."""
+
+    @admin.display(description=label, ordering=field)
+    def column(self, obj):
+        return format_html('<span class="{}" style="white-space:nowrap">{}</span>', css,
+                           money_text(getattr(obj, field)))
+
+    column.__name__ = f"{field}_money"
+    return column
+
+
 # --- tables shown on detail pages ---------------------------------------------------------------------------------
 
 AUDIT_ACTIONS = {

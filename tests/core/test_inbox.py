@@ -148,3 +148,15 @@ def test_result_titles_read_code_name_type_and_month():
 
     partner = factories.PartnerFactory(code="DEMO014", name="某某公司")
     assert str(make_assessment(partner, month=dt.date(2026, 11, 1))) == "DEMO014 某某公司 · 数字产品销售渠道 · 2026-11"
+
+
+def test_money_in_the_admin_has_thousands_separators_and_two_decimals(admin_client):
+    from decimal import Decimal
+
+    from core.admin import money_text
+    from tests.settlement.factories import SettlementStatementFactory
+
+    assert money_text(Decimal("1234567.5")) == "1,234,567.50" and money_text(Decimal("-30")) == "-30.00"
+    SettlementStatementFactory(contract=factories.ContractFactory(), revenue=Decimal("1234567.50"))
+    html = admin_client.get(reverse("admin:settlement_settlementstatement_changelist")).content.decode()
+    assert "1,234,567.50" in html
