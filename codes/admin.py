@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -9,9 +8,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.audit import audit_record
+from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, ask_text
 from core.choices import ApprovalStatus
 from core.exports import ExportAdminMixin
 from core.jobs import JobRefused
@@ -48,27 +46,6 @@ def _run_each(modeladmin, request, queryset, handler, done_text: str) -> None:
         modeladmin.message_user(request, f"{done_text}：{done} 条")
 
 
-class TextForm(forms.Form):
-    text = forms.CharField(label=_("意见/原因"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
-
-
-def _text_action(modeladmin, request, queryset, *, title: str, handler, done_text: str, action_name: str):
-    """An admin action that first asks for a reason or note (returns need one), then calls a service."""
-    if "apply" in request.POST:
-        form = TextForm(request.POST)
-        if form.is_valid():
-            text = form.cleaned_data["text"]
-            _run_each(modeladmin, request, queryset, lambda obj: handler(obj, text), done_text)
-            return None
-    else:
-        form = TextForm()
-    return TemplateResponse(request, "admin/codes/action_text_form.html", {
-        **modeladmin.admin_site.each_context(request),
-        "title": title, "form": form, "objects": queryset, "action_name": action_name,
-        "action_checkbox_name": ACTION_CHECKBOX_NAME, "opts": modeladmin.model._meta,
-    })
-
-
 def eligibility_html(items) -> str:
     if not items:
         return "—"
@@ -80,22 +57,18 @@ def eligibility_html(items) -> str:
 
 
 @admin.register(InternalUnit)
-class InternalUnitAdmin(SimpleHistoryAdmin):
+class InternalUnitAdmin(HistoryAdmin):
     list_display = ["name", "kind", "receiving_department"]
     list_filter = ["kind"]
     search_fields = ["name", "receiving_department"]
 
 
-class CodeMonthlyStatInline(admin.TabularInline):
+class CodeMonthlyStatInline(ReadOnlyAdminMixin, TabularInline):
     model = CodeMonthlyStat
     extra = 0
     fields = ["month", "users", "orders"]
     readonly_fields = fields
     ordering = ["-month"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class BusinessCodeForm(forms.ModelForm):
@@ -115,7 +88,7 @@ class BusinessCodeForm(forms.ModelForm):
 
 
 @admin.register(BusinessCode)
-class BusinessCodeAdmin(SimpleHistoryAdmin):
+class BusinessCodeAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "category", "owner", "cp", "price", "status", "effective_date",
                     "grant_basis", "own_channel_settlement"]
     list_filter = ["status", "kind", "category", "owner_kind", "grant_basis", "own_channel_settlement",
@@ -149,9 +122,10 @@ class BusinessCodeAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return  # nothing editable after creation; state changes go through actions
-        obj.partner = obj.contract.partner if obj.contract_id else None
-        super().save_model(request, obj, form, change)
-        audit_record(obj=obj, action="code_create", actor=request.user, to_status=obj.status)
+        created = services.business_code_create(actor=request.user, **{
+            name: form.cleaned_data.get(name) for name in BusinessCodeForm.Meta.fields})
+        obj.pk = created.pk
+        obj._state.adding = False
 
     @admin.action(description=_("生效（按已填生效日期，未填则今日）"))
     def activate_today(self, request, queryset):
@@ -166,38 +140,30 @@ class BusinessCodeAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("提出回收建议（代码不再使用）"))
     def raise_recycling(self, request, queryset):
-        return _text_action(
-            self, request, queryset, title=_("提出回收建议"), action_name="raise_recycling", done_text="已提出",
-            handler=lambda code, text: services.recycling_proposal_raise(code=code, actor=request.user, reason=text),
-        )
+        reason, page = ask_text(self, request, queryset, action="raise_recycling", prompt=_("回收原因"))
+        if page:
+            return page
+        _run_each(self, request, queryset,
+                  lambda code: services.recycling_proposal_raise(code=code, actor=request.user, reason=reason),
+                  "已提出")
 
 
 @admin.register(CodeMonthlyStat)
-class CodeMonthlyStatAdmin(SimpleHistoryAdmin):
+class CodeMonthlyStatAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["code", "month", "users", "orders"]
     list_filter = ["month", "code__kind"]
     search_fields = ["code__code", "code__name", "code__partner__code"]
     list_select_related = ["code"]
-    date_hierarchy = "month"
-
-    def has_add_permission(self, request):
-        return False  # imported: manage.py import_code_stats FILE
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    date_hierarchy = "month"  # imported: manage.py import_code_stats FILE
 
 
-class CodeApplicationInline(admin.TabularInline):
+class CodeApplicationInline(ReadOnlyAdminMixin, TabularInline):
     model = CodeApplication
     extra = 0
     fields = ["link", "owner", "kind", "name", "application_type", "grant_basis", "eligible", "numbers", "stage",
               "status"]
     readonly_fields = fields
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("申请"))
     def link(self, obj):
@@ -214,7 +180,7 @@ class CodeApplicationInline(admin.TabularInline):
 
 
 @admin.register(CodeBatch)
-class CodeBatchAdmin(ExportAdminMixin, admin.ModelAdmin):
+class CodeBatchAdmin(ExportAdminMixin, ModelAdmin):
     list_display = ["month", "status", "application_count", "eligible_count", "closed_at", "closed_by"]
     list_filter = ["status"]
     readonly_fields = ["month", "status", "closed_at", "closed_by"]
@@ -245,15 +211,11 @@ class CodeBatchAdmin(ExportAdminMixin, admin.ModelAdmin):
                   "已截止")
 
 
-class CodeApplicationReviewInline(admin.TabularInline):
+class CodeApplicationReviewInline(ReadOnlyAdminMixin, TabularInline):
     model = CodeApplicationReview
     extra = 0
     fields = ["step", "reviewer", "passed", "checklist", "comment", "created_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class CodeApplicationAddForm(forms.ModelForm):
@@ -286,7 +248,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(CodeApplication)
-class CodeApplicationAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class CodeApplicationAdmin(ExportAdminMixin, HistoryAdmin):
     list_display = ["id", "batch", "owner", "kind", "category", "name", "application_type", "grant_basis",
                     "eligible", "failed_rules", "stage", "status", "review_count"]
     list_filter = ["batch", "stage", "status", "application_type", "eligible", "kind", "owner_kind",
@@ -400,36 +362,25 @@ class CodeApplicationAdmin(ExportAdminMixin, SimpleHistoryAdmin):
         })
 
 
-class ProcessAdminMixin:
-    """R-B-PROCESS actions: group assessment and submit, director approval, return to assessment."""
+class ProcessAdminMixin(ApprovalAdminMixin):
+    """R-B-PROCESS through the one approval mixin: submitting records the group assessment (a note is required),
+    the director approves, a return sends the request back to assessment."""
 
-    actions = ["assess_and_submit", "approve", "return_to_assessment"]
+    submit_prompt = _("组内评估意见")
 
-    @admin.action(description=_("组内评估并提交部门领导"))
-    def assess_and_submit(self, request, queryset):
-        return _text_action(
-            self, request, queryset, title=_("组内评估意见"), action_name="assess_and_submit", done_text="已提交",
-            handler=lambda obj, text: services.process_assess(obj=obj, actor=request.user, note=text),
-        )
-
-    @admin.action(description=_("部门领导批准（生效）"))
-    def approve(self, request, queryset):
-        _run_each(self, request, queryset, lambda obj: services.process_approve(obj=obj, actor=request.user),
-                  "已批准")
-
-    @admin.action(description=_("退回组内评估"))
-    def return_to_assessment(self, request, queryset):
-        return _text_action(
-            self, request, queryset, title=_("退回原因"), action_name="return_to_assessment", done_text="已退回",
-            handler=lambda obj, text: services.process_return(obj=obj, actor=request.user, reason=text),
-        )
+    def approval_handler(self, action: str):
+        return {
+            "submit": lambda obj, actor, text: services.process_assess(obj=obj, actor=actor, note=text),
+            "approve": lambda obj, actor, text: services.process_approve(obj=obj, actor=actor, note=text),
+            "return": lambda obj, actor, text: services.process_return(obj=obj, actor=actor, reason=text),
+        }[action]
 
     def has_delete_permission(self, request, obj=None):
         return bool(obj and obj.status == ApprovalStatus.DRAFT) and super().has_delete_permission(request, obj)
 
 
 @admin.register(CodeChangeRequest)
-class CodeChangeRequestAdmin(ProcessAdminMixin, SimpleHistoryAdmin):
+class CodeChangeRequestAdmin(ProcessAdminMixin, HistoryAdmin):
     list_display = ["id", "code", "changes", "reason", "status", "assessed_at", "approved_by", "approved_at"]
     list_filter = ["status"]
     search_fields = ["code__code", "code__name", "code__partner__code", "reason"]
@@ -443,7 +394,7 @@ class CodeChangeRequestAdmin(ProcessAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CodeRecyclingProposal)
-class CodeRecyclingProposalAdmin(ProcessAdminMixin, SimpleHistoryAdmin):
+class CodeRecyclingProposalAdmin(ProcessAdminMixin, HistoryAdmin):
     list_display = ["id", "code", "trigger", "trigger_key", "action", "users", "average_users",
                     "unsubscribe_batches", "rule_id", "status", "assessed_at", "approved_at"]
     list_filter = ["status", "trigger", "action", "rule_id", "trigger_key"]
@@ -464,7 +415,7 @@ class CodeRecyclingProposalAdmin(ProcessAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PartnerExit)
-class PartnerExitAdmin(SimpleHistoryAdmin):
+class PartnerExitAdmin(HistoryAdmin):
     list_display = ["partner", "cooperation_type", "exit_date", "reason", "service_can_continue", "proposal_count"]
     list_filter = ["reason", "service_can_continue", "cooperation_type"]
     search_fields = ["partner__code", "partner__name", "note"]

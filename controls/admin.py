@@ -9,14 +9,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ApprovalAdminMixin, HistoryAdmin, TabularInline
 from core.choices import ApprovalStatus
 from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
 from partners.models import Partner
 from partners.selectors import partner_overview
-from scoring.admin import ApprovalAdminMixin
 from scoring.choices import DurationUnit
 
 from .choices import MeasureKind, MeasureScope
@@ -77,7 +76,7 @@ class ControlEventForm(forms.ModelForm):
             _add_errors(self, exc)
 
 
-class ControlMeasureInline(admin.TabularInline):
+class ControlMeasureInline(TabularInline):
     model = ControlMeasure
     extra = 0
     can_delete = False
@@ -98,7 +97,7 @@ class ControlMeasureInline(admin.TabularInline):
 
 
 @admin.register(ControlEvent)
-class ControlEventAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+class ControlEventAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     form = ControlEventForm
     change_form_template = "admin/controls/controlevent/change_form.html"
     list_display = ["partner", "event_type", "cooperation_type", "sub_channel", "province", "occurred_on", "status",
@@ -109,7 +108,7 @@ class ControlEventAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin
     autocomplete_fields = ["partner", "sub_channel"]
     date_hierarchy = "occurred_on"
     inlines = [ControlMeasureInline]
-    actions = ["recompute_measures", *ApprovalAdminMixin.actions]
+    actions = ["recompute_measures", *ApprovalAdminMixin.approval_actions]
     fieldsets = [
         (_("事件"), {"fields": EVENT_FIELDS}),
         (_("审批与规则"), {"fields": ["status", "rule_id", "rule_set", "warnings_after", "submitted_by",
@@ -254,7 +253,7 @@ class ControlMeasureOverrideForm(forms.ModelForm):
 
 
 @admin.register(ControlMeasure)
-class ControlMeasureAdmin(SimpleHistoryAdmin):
+class ControlMeasureAdmin(HistoryAdmin):
     form = ControlMeasureOverrideForm
     list_display = ["event", "kind", "rule_id", "scope", "province", "starts_on", "ends_on", "waived", "overridden",
                     "override_source", "restriction"]
@@ -322,7 +321,7 @@ class ExtraPenaltyForm(forms.ModelForm):
 
 
 @admin.register(ExtraPenalty)
-class ExtraPenaltyAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class ExtraPenaltyAdmin(ApprovalAdminMixin, HistoryAdmin):
     form = ExtraPenaltyForm
     list_display = ["partner", "basis", "action", "cooperation_type", "province", "starts_on", "ends_on", "status",
                     "restriction"]

@@ -168,7 +168,8 @@ def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str
 
 
 def _may_submit(actor) -> bool:
-    return bool(actor and (actor.is_staff or actor.is_superuser))
+    """Submitting is the operations staff's work (CONTRACT §4; a superuser holds every role)."""
+    return bool(actor and (actor.is_staff or actor.is_superuser)) and user_has_role(actor, ApproverRole.OPERATIONS)
 
 
 def approval_refusal(*, user, obj: Approvable, action: str) -> str | None:

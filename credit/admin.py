@@ -1,14 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.approval import approval_bulk
-from core.audit import audit_record
+from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, ask_text
 from core.choices import ApprovalStatus
 from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
@@ -23,8 +20,10 @@ from .models import (
     MonthlyCreditScore,
 )
 from .services import (
+    company_importance_file,
     company_importance_review,
     credit_sanction_apply,
+    credit_sanction_choose,
     linked_penalties_settle,
     major_violation_record,
     manual_item_keys,
@@ -34,44 +33,6 @@ from .services import (
 
 def _errors(exc) -> str:
     return "; ".join(getattr(exc, "messages", [str(exc)]))
-
-
-def ask_text(modeladmin, request, queryset, *, action: str, prompt: str):
-    """Intermediate page asking for one text (a return reason, minutes, a note); returns it once confirmed."""
-    text = request.POST.get("text", "").strip() if request.POST.get("confirm") else None
-    if text:
-        return text, None
-    context = {**modeladmin.admin_site.each_context(request), "queryset": queryset, "action": action,
-               "prompt": prompt, "title": prompt, "opts": modeladmin.model._meta}
-    return None, TemplateResponse(request, "admin/credit/action_with_text.html", context)
-
-
-class ApprovalAdminMixin:
-    """Submit / approve / return through ``core.approval`` (role checks, no self-approval, audit)."""
-
-    approval_actions = ["approval_submit", "approval_approve", "approval_return"]
-
-    def _bulk(self, request, queryset, action: str, note: str = ""):
-        done, errors = approval_bulk(objs=list(queryset), actor=request.user, action=action, note=note)
-        if done:
-            self.message_user(request, _("已处理 %(n)d 条") % {"n": done})
-        for error in errors:
-            self.message_user(request, error, messages.ERROR)
-
-    @admin.action(description=_("提交审批"))
-    def approval_submit(self, request, queryset):
-        self._bulk(request, queryset, "submit")
-
-    @admin.action(description=_("审批通过（发布）"))
-    def approval_approve(self, request, queryset):
-        self._bulk(request, queryset, "approve")
-
-    @admin.action(description=_("退回（需填写原因）"))
-    def approval_return(self, request, queryset):
-        reason, page = ask_text(self, request, queryset, action="approval_return", prompt=_("退回原因"))
-        if page:
-            return page
-        self._bulk(request, queryset, "return", reason)
 
 
 class ItemsTableMixin:
@@ -92,35 +53,27 @@ class ItemsTableMixin:
         )
 
 
-class CreditSanctionInline(admin.TabularInline):
+class CreditSanctionInline(ReadOnlyAdminMixin, TabularInline):
     model = CreditSanction
     fk_name = "credit_score"
     extra = 0
     fields = ["partner", "code", "action", "status", "due_on", "applied_on", "ended_on"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyCreditScore)
-class MonthlyCreditScoreAdmin(ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, admin.ModelAdmin):
+class MonthlyCreditScoreAdmin(ReadOnlyAdminMixin, ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, ModelAdmin):
     list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "status", "rule_set",
                     "major_violation"]
     list_filter = ["status", "grade", "month", "weight_profile"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "rule_set", "major_violation"]
     date_hierarchy = "month"
-    actions = ApprovalAdminMixin.approval_actions
     inlines = [CreditSanctionInline]
     fields = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "items_table", "rule_set",
               "major_violation", "computed_at", "status", "submitted_by", "submitted_at", "approved_by",
               "approved_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False  # computed by run_credit_scoring
+    readonly_fields = fields  # computed by run_credit_scoring
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -170,7 +123,7 @@ class CreditSanctionForm(forms.ModelForm):
 
 
 @admin.register(CreditSanction)
-class CreditSanctionAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class CreditSanctionAdmin(ExportAdminMixin, HistoryAdmin):
     form = CreditSanctionForm
     list_display = ["partner", "origin_partner", "month", "grade", "code", "action", "status", "issued_on",
                     "due_on", "overdue", "applied_on", "ended_on", "rule_id"]
@@ -195,10 +148,8 @@ class CreditSanctionAdmin(ExportAdminMixin, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and form.changed_data:
-            audit_record(obj=obj, action="credit_sanction_edit", actor=request.user, rule_id=obj.rule_id,
-                         data={field: str(form.cleaned_data.get(field)) for field in form.changed_data})
+        credit_sanction_choose(sanction=obj, actor=request.user, action=form.cleaned_data.get("action") or "",
+                               keep_after_cooperation_end=form.cleaned_data.get("keep_after_cooperation_end"))
 
     @admin.display(description=_("逾期"), boolean=True)
     def overdue(self, obj):
@@ -231,7 +182,7 @@ class CreditSanctionAdmin(ExportAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MajorViolation)
-class MajorViolationAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class MajorViolationAdmin(ApprovalAdminMixin, HistoryAdmin):
     list_display = ["partner", "category", "occurred_on", "effective_on", "status", "penalty_settled_on"]
     list_filter = ["status", "category", "occurred_on"]
     search_fields = ["partner__code", "partner__name", "description", "decision"]
@@ -305,14 +256,14 @@ class CompanyImportanceEvidenceForm(forms.ModelForm):
 
 
 @admin.register(CompanyImportanceEvidence)
-class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, HistoryAdmin):
     form = CompanyImportanceEvidenceForm
     list_display = ["partner", "category", "channel", "status", "filed_at", "effective_from", "valid_until"]
     list_filter = ["status", "category", "channel"]
     search_fields = ["partner__code", "partner__name", "description", "evidence"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner", "authorised_by_parent"]
-    actions = ["approval_submit", "review_approve", "approval_return"]
+    actions = ["submit_selected", "review_approve", "return_selected"]
     readonly_fields = ["channel", "filed_by", "status", "effective_from", "submitted_by", "approved_by",
                        "approved_at"]
 
@@ -323,9 +274,17 @@ class CompanyImportanceEvidenceAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.channel, obj.filed_by = EvidenceChannel.STAFF, request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = company_importance_file(
+            partner=data["partner"], category=data["category"], description=data["description"],
+            evidence=data["evidence"], evidence_url=data.get("evidence_url") or "",
+            authorised_by_parent=data.get("authorised_by_parent") or "", valid_until=data.get("valid_until"),
+            channel=EvidenceChannel.STAFF, actor=request.user,
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
 
     @admin.action(description=_("拓展中心评审通过（需填写会议纪要）"))
     def review_approve(self, request, queryset):
@@ -360,7 +319,7 @@ class ManualItemScoreForm(forms.ModelForm):
 
 
 @admin.register(ManualItemScore)
-class ManualItemScoreAdmin(SimpleHistoryAdmin):
+class ManualItemScoreAdmin(HistoryAdmin):
     """Base-item scores entered by staff; when absent, the rule-set default applies (shown as assumed)."""
 
     form = ManualItemScoreForm
@@ -381,7 +340,7 @@ class ManualItemScoreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(HistoryAdmin):
     """Holidays and make-up workdays that take precedence over the chinesecalendar package (R-K-DEADLINE)."""
 
     list_display = ["day", "kind", "name", "note"]

@@ -77,7 +77,7 @@ class MonthlyCreditScore(Approvable):
         indexes = [models.Index(fields=["month", "status"], name="credit_score_month_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.month:%Y-%m} {self.score} {self.grade}"
+        return f"{self.partner.code} · {self.month:%Y-%m} · {self.score}（{self.grade}）"
 
 
 class CreditSanction(models.Model):

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from core.exports import ExportAdminMixin
 
 from .models import Restriction
@@ -26,7 +26,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class RestrictionAdmin(ExportAdminMixin, HistoryAdmin):
     list_display = ["partner", "action", "cooperation_type", "sub_channel", "province", "starts_on", "ends_on",
                     "lifted_on", "rule_id"]
     list_filter = [InForceFilter, "action", "rule_id", "cooperation_type"]

@@ -21,8 +21,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ApprovalAdminMixin
 from core.audit import audit_trail
-from scoring.admin import ApprovalAdminMixin
 from scoring.selectors import rule_book_in_force_or_oldest
 
 from . import selectors, services

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline
 from core.exports import xlsx_response
 
 from .choices import ImportKind, ImportSource
@@ -42,21 +42,21 @@ class ImportLinkMixin:
         return super().changelist_view(request, {**(extra_context or {}), "import_url": url})
 
 
-class ContractInline(admin.TabularInline):
+class ContractInline(TabularInline):
     model = Contract
     extra = 0
     fields = ["cooperation_type", "start_date", "end_date", "revenue_share", "incubation", "incubation_basis"]
     show_change_link = True
 
 
-class SubChannelInline(admin.TabularInline):
+class SubChannelInline(TabularInline):
     model = SubChannel
     extra = 0
     fields = ["code", "name", "active"]
 
 
 @admin.register(RelatedGroup)
-class RelatedGroupAdmin(SimpleHistoryAdmin):
+class RelatedGroupAdmin(HistoryAdmin):
     list_display = ["name", "partner_count"]
     search_fields = ["name", "partners__code", "partners__name"]
 
@@ -66,7 +66,7 @@ class RelatedGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class PartnerAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.PARTNERS
     list_display = ["code", "name", "partner_class", "related_group", "status", "reentry_banned_until"]
     list_filter = ["partner_class", "status", "related_group"]
@@ -83,7 +83,7 @@ class PartnerAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class ContractAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.CONTRACTS
     list_display = ["partner", "cooperation_type", "start_date", "end_date", "revenue_share", "incubation"]
     list_filter = ["cooperation_type", "incubation", "incubation_basis", "partner__partner_class"]
@@ -94,7 +94,7 @@ class ContractAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SubChannel)
-class SubChannelAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class SubChannelAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.SUB_CHANNELS
     list_display = ["code", "name", "partner", "active"]
     list_filter = ["active"]
@@ -104,7 +104,7 @@ class SubChannelAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ComplaintTicket)
-class ComplaintTicketAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class ComplaintTicketAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.COMPLAINTS
     list_display = ["ticket_id", "partner", "cooperation_type", "received_on", "province", "category",
                     "handled_late", "quality_failed", "upgraded_on"]
@@ -117,7 +117,7 @@ class ComplaintTicketAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MonthlyRevenue)
-class MonthlyRevenueAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class MonthlyRevenueAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.REVENUE
     list_display = ["partner", "cooperation_type", "month", "phone_bill", "third_party", "cash", "total"]
     list_filter = ["cooperation_type", "month"]
@@ -131,7 +131,7 @@ class MonthlyRevenueAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MonthlyContribution)
-class MonthlyContributionAdmin(ImportLinkMixin, SimpleHistoryAdmin):
+class MonthlyContributionAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.CONTRIBUTIONS
     list_display = ["partner", "cooperation_type", "month", "marketing_resources", "cash_contribution", "ad_sales",
                     "active_users", "product_purchases", "product_category", "ads_placed"]
@@ -142,7 +142,7 @@ class MonthlyContributionAdmin(ImportLinkMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PartnerMembership)
-class PartnerMembershipAdmin(admin.ModelAdmin):
+class PartnerMembershipAdmin(ModelAdmin):
     list_display = ["user", "partner", "created_at"]
     search_fields = ["user__username", "partner__code"]
     autocomplete_fields = ["partner"]
@@ -150,7 +150,7 @@ class PartnerMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ImportLinkMixin, admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdminMixin, ImportLinkMixin, ModelAdmin):
     """Every import (command line or this admin) and the page that runs one: the same service."""
 
     list_display = ["started_at", "kind", "file_name", "dry_run", "status", "rows", "created", "updated",
@@ -164,15 +164,6 @@ class ImportRunAdmin(ImportLinkMixin, admin.ModelAdmin):
     @admin.display(description=_("耗时（秒）"))
     def duration_seconds(self, obj):
         return obj.duration_seconds
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

@@ -278,7 +278,7 @@ class MonthlyRevenue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.cooperation_type} {self.month:%Y-%m}"
+        return f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
 
     @property
     def total(self) -> Decimal:
@@ -326,7 +326,7 @@ class MonthlyContribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.cooperation_type} {self.month:%Y-%m}"
+        return f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
 
 
 class ImportRun(models.Model):

@@ -2,17 +2,20 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.approval import approval_bulk
-from core.audit import audit_trail
+from core.admin import (
+    ApprovalAdminMixin,
+    HistoryAdmin,
+    ModelAdmin,
+    MonthListFilter,
+    ReadOnlyAdminMixin,
+    TabularInline,
+    breakdown_table,
+)
 from core.exports import ExportAdminMixin
-from core.months import parse_month
 from enforcement.choices import RestrictedAction
 from enforcement.selectors import restriction_reason
 
@@ -46,7 +49,7 @@ class RuleEntryForm(forms.ModelForm):
         return cleaned
 
 
-class RuleEntryInline(admin.TabularInline):
+class RuleEntryInline(TabularInline):
     model = RuleEntry
     form = RuleEntryForm
     extra = 0
@@ -69,7 +72,7 @@ class RuleEntryInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(HistoryAdmin):
     list_display = ["version", "name", "status", "effective_from", "locked", "assumed_count", "activated_at"]
     list_filter = ["status", "locked"]
     search_fields = ["name", "note", "entries__rule_id", "entries__key"]
@@ -129,7 +132,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RuleEntry)
-class RuleEntryAdmin(SimpleHistoryAdmin):
+class RuleEntryAdmin(HistoryAdmin):
     list_display = ["rule_id", "key", "rule_set", "kind", "value_text", "unit", "assumed", "description"]
     list_filter = ["rule_set", "rule_id", "kind", "assumed"]
     search_fields = ["rule_id", "key", "description"]
@@ -153,53 +156,12 @@ class RuleEntryAdmin(SimpleHistoryAdmin):
 # --- Computed results -----------------------------------------------------------------------------------------------
 
 
-class ApprovalActionForm(helpers.ActionForm):
-    note = forms.CharField(label=_("意见/退回原因"), required=False, widget=forms.TextInput(attrs={"size": 40}))
-
-
-def _items_table(items) -> str:
-    if not items:
-        return "—"
-    rows = format_html_join(
-        "", '<tr><td style="white-space:nowrap">{}</td><td style="text-align:right">{}</td><td>{}</td></tr>',
-        ((entry.get("rule", ""), entry.get("points", ""), entry.get("detail", "")) for entry in items),
-    )
-    return format_html(
-        '<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>',
-        _("规则"), _("分值"), _("说明"), rows,
-    )
-
-
-def _audit_table(obj) -> str:
-    events = list(audit_trail(obj)[:50])
-    if not events:
-        return "—"
-    rows = format_html_join(
-        "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), e.action, f"{e.from_status}→{e.to_status}",
-             e.actor or "系统", e.reason)
-            for e in events
-        ),
-    )
-    return format_html("<table><tbody>{}</tbody></table>", rows)
-
-
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Computed results are read-only: they change only through their job and the approval services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("计算明细"))
     def breakdown(self, obj):
-        return _items_table(obj.items)
+        return breakdown_table(obj.items)
 
     @admin.display(description=_("规则集版本"), ordering="rule_set__version")
     def rule_set_version(self, obj):
@@ -208,56 +170,6 @@ class ResultAdmin(admin.ModelAdmin):
     @admin.display(description=_("月份"), ordering="month")
     def month_text(self, obj):
         return f"{obj.month:%Y-%m}"
-
-
-class ApprovalAdminMixin:
-    """Bulk submit / approve / return through ``core.approval.approval_bulk`` (roles checked by the services)."""
-
-    action_form = ApprovalActionForm
-    actions = ["submit_selected", "approve_selected", "return_selected"]
-
-    def _bulk(self, request, queryset, action: str):
-        note = request.POST.get("note", "")
-        done, errors = approval_bulk(objs=queryset, actor=request.user, action=action, note=note)
-        if done:
-            self.message_user(request, _("已处理 %(n)d 条。") % {"n": done}, messages.SUCCESS)
-        for error in errors[:20]:
-            self.message_user(request, error, messages.ERROR)
-        if len(errors) > 20:
-            self.message_user(request, _("另有 %(n)d 条未处理。") % {"n": len(errors) - 20}, messages.ERROR)
-
-    @admin.action(description=_("提交审批"))
-    def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, "submit")
-
-    @admin.action(description=_("审批通过（发布）"))
-    def approve_selected(self, request, queryset):
-        self._bulk(request, queryset, "approve")
-
-    @admin.action(description=_("退回（在“意见/退回原因”中填写原因）"))
-    def return_selected(self, request, queryset):
-        self._bulk(request, queryset, "return")
-
-    @admin.display(description=_("审批记录"))
-    def audit_trail_table(self, obj):
-        return _audit_table(obj)
-
-
-class MonthListFilter(admin.SimpleListFilter):
-    title = _("月份")
-    parameter_name = "month"
-
-    def lookups(self, request, model_admin):
-        months = model_admin.get_queryset(request).order_by("-month").values_list("month", flat=True).distinct()
-        return [(f"{month:%Y-%m}", f"{month:%Y-%m}") for month in months[:36]]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            return queryset.filter(month=parse_month(self.value()))
-        except ValueError:
-            return queryset.none()
 
 
 class ScoreBandFilter(admin.SimpleListFilter):
@@ -282,21 +194,12 @@ class ScoreBandFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UpgradedInclusionInline(admin.TabularInline):
+class UpgradedInclusionInline(ReadOnlyAdminMixin, TabularInline):
     model = UpgradedComplaintInclusion
     extra = 0
     fields = ["ticket", "month"]
     readonly_fields = fields
     verbose_name_plural = _("计入本次考核的升级投诉（R-M-UPGRADE-ONCE）")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyAssessment)

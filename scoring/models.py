@@ -135,7 +135,8 @@ class DailyNotification(models.Model):
         indexes = [models.Index(fields=["date"], name="scoring_notification_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.cooperation_type} {self.date:%Y-%m-%d} ×{self.notifications}"
+        return (f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()}"
+                f" · {self.date:%Y-%m-%d} · 通报 {self.notifications} 次")
 
 
 class MonthlyWarning(models.Model):
@@ -172,7 +173,8 @@ class MonthlyWarning(models.Model):
         indexes = [models.Index(fields=["month", "level"], name="scoring_warning_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.cooperation_type} {self.month:%Y-%m} L{self.level}"
+        return (f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
+                f" · 预警{self.level}级")
 
 
 class PenaltyProposal(Approvable):
@@ -228,7 +230,8 @@ class PenaltyProposal(Approvable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.cooperation_type} {self.month:%Y-%m} 预警{self.level}级处罚建议"
+        return (f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
+                f" · 预警{self.level}级处罚建议")
 
     @property
     def is_superseded(self) -> bool:
@@ -282,7 +285,7 @@ class MonthlyAssessment(Approvable):
         indexes = [models.Index(fields=["month", "status"], name="scoring_assessment_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.get_cooperation_type_display()} {self.month:%Y-%m} 月度考核"
+        return f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
 
 
 class UpgradedComplaintInclusion(models.Model):

@@ -5,10 +5,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ApprovalAdminMixin, HistoryAdmin, MonthListFilter, money_column, money_text
 from core.exports import ExportAdminMixin
-from scoring.admin import ApprovalAdminMixin, MonthListFilter
 
 from .exports import SettlementStatementExporter
 from .models import ExtraDeduction, NegativeOffsetDecision, SettlementAdjustment, SettlementStatement, WriteDown
@@ -22,12 +21,12 @@ from .services import (
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     exporter_class = SettlementStatementExporter
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
-    list_display = ["partner", "cooperation_type", "month_text", "revenue", "payable", "warning_level", "settled",
-                    "deductions_total", "brought_forward", "offsets", "amount_due", "held_balance", "carried_forward",
-                    "on_hold", "stopped", "status"]
+    # fits 1440 px: the rest (payable, brought forward, offsets, carried forward…) is on the detail page
+    list_display = ["partner", "cooperation_type", "month_text", "revenue_money", "warning_level", "settled_money",
+                    "deductions_money", "amount_due_money", "held_balance_money", "on_hold", "status"]
     list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
@@ -46,6 +45,15 @@ class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHisto
     @admin.display(description=_("扣减合计"))
     def deductions_total(self, obj):
         return obj.deductions
+
+    revenue_money = money_column("revenue", _("信息费收入（元）"))
+    settled_money = money_column("settled", _("预警后结算额（元）"))
+    amount_due_money = money_column("amount_due", _("本期应付（元）"))
+    held_balance_money = money_column("held_balance", _("暂扣余额（元）"))
+
+    @admin.display(description=_("扣减合计（元）"))
+    def deductions_money(self, obj):
+        return money_text(obj.deductions)
 
     @admin.display(description=_("计算明细"))
     def items_text(self, obj):
@@ -135,7 +143,7 @@ class AdjustmentForm(_ServiceForm):
         return settlement_adjustment_record(actor=actor, **{f: self.cleaned_data[f] for f in self.Meta.fields})
 
 
-class _InputAdmin(SimpleHistoryAdmin):
+class _InputAdmin(HistoryAdmin):
     """Settlement inputs are recorded through their service; once recorded they are not edited here."""
 
     search_fields = ["contract__partner__code", "contract__partner__name"]

@@ -203,7 +203,7 @@ class SettlementStatement(Approvable):
         indexes = [models.Index(fields=["month", "status"], name="settlement_month_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.partner.code} {self.get_cooperation_type_display()} {self.month:%Y-%m}"
+        return f"{self.partner.code} {self.partner.name} · {self.get_cooperation_type_display()} · {self.month:%Y-%m}"
 
     @property
     def deductions(self) -> Decimal:

@@ -4,7 +4,7 @@ the R-B-PROCESS steps, recycling proposals and exits, the year-end clean-up.
 
 from .applications import application_apply, application_recompute, batch_close, batch_for_month
 from .changes import code_change_approved, code_change_request_create, process_approve, process_assess, process_return
-from .lifecycle import code_activate, code_recycle_finish
+from .lifecycle import business_code_create, code_activate, code_recycle_finish
 from .recycling import code_exit_propose, partner_exit_register, recycling_proposal_approved, recycling_proposal_raise
 from .reviews import application_decide, application_review, code_application_approved
 from .yearend import code_yearend_job, code_yearend_propose
@@ -16,6 +16,7 @@ __all__ = [
     "application_review",
     "batch_close",
     "batch_for_month",
+    "business_code_create",
     "code_activate",
     "code_application_approved",
     "code_change_approved",

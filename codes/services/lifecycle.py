@@ -34,6 +34,22 @@ def _code_transition(code: BusinessCode, *, method: str, actor, rule_id: str = "
 
 
 @transaction.atomic
+def business_code_create(*, actor, code: str, name: str, kind: str, category: str, owner_kind: str, contract=None,
+                         internal_unit=None, cp: str = "", price=None, effective_date=None, attributes=None
+                         ) -> BusinessCode:
+    """A code registered by hand (codes granted by an application are created by ``application_grant_code``)."""
+    record = BusinessCode(
+        code=code, name=name, kind=kind, category=category, owner_kind=owner_kind, contract=contract,
+        partner=contract.partner if contract is not None else None, internal_unit=internal_unit, cp=cp or "",
+        price=price, effective_date=effective_date, attributes=attributes if attributes is not None else {},
+    )
+    record.full_clean(exclude=["status"])  # the state field is protected; a new code starts in its default
+    record.save()
+    audit_record(obj=record, action="code_create", actor=actor, to_status=record.status)
+    return record
+
+
+@transaction.atomic
 def code_activate(*, code: BusinessCode, effective_date: dt.date, actor=None, code_value: str = "") -> BusinessCode:
     """The code takes effect; its management period starts on ``effective_date``."""
     code = BusinessCode.objects.select_for_update().get(pk=code.pk)

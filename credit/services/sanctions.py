@@ -176,6 +176,29 @@ def credit_sanction_apply(*, sanction: CreditSanction, on: dt.date, actor=None, 
     return sanction
 
 
+@transaction.atomic
+def credit_sanction_choose(*, sanction: CreditSanction, actor, action: str = "",
+                           keep_after_cooperation_end: bool | None = None) -> CreditSanction:
+    """Staff choose the measure of a pending sanction (one of its allowed actions) or whether it survives the end of
+    the cooperation; audited."""
+    sanction = CreditSanction.objects.select_for_update().get(pk=sanction.pk)
+    changed = {}
+    if action and action != sanction.action:
+        if sanction.status != SanctionStatus.PENDING:
+            raise ValidationError({"action": f"处罚当前为“{sanction.get_status_display()}”，不能改选措施"})
+        if action not in SANCTION_ACTIONS[sanction.code]:
+            allowed = "、".join(str(RestrictedAction(c).label) for c in SANCTION_ACTIONS[sanction.code])
+            raise ValidationError({"action": f"此处罚只能选择：{allowed}"})
+        sanction.action, changed["action"] = action, action
+    if keep_after_cooperation_end is not None and keep_after_cooperation_end != sanction.keep_after_cooperation_end:
+        sanction.keep_after_cooperation_end = keep_after_cooperation_end
+        changed["keep_after_cooperation_end"] = str(keep_after_cooperation_end)
+    if changed:
+        sanction.save(update_fields=list(changed))
+        audit_record(obj=sanction, action="credit_sanction_edit", actor=actor, rule_id=sanction.rule_id, data=changed)
+    return sanction
+
+
 def credit_sanctions_apply_due(*, on: dt.date, actor=None) -> dict[str, int]:
     """Daily: apply every pending sanction whose due date has come, starting on its due date.
 

@@ -27,6 +27,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "unfold",  # the admin theme (before django.contrib.admin, whose templates it overrides)
+    "unfold.contrib.filters",
+    "unfold.contrib.simple_history",
+    "unfold.contrib.import_export",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "settlement",
     "codes",
     "newspaper",
+    "workspace",
     "demo",
 ]
 
@@ -252,6 +257,26 @@ CONTENT_SECURITY_POLICY = {
 #: script sources added on /admin/ pages only. 'unsafe-eval' by default: the admin theme's Alpine.js
 #: (django-unfold) compiles its x-* attribute expressions with Function(); empty it for the stock admin.
 CSP_ADMIN_SCRIPT_SRC = env_list("CSP_ADMIN_SCRIPT_SRC", "'unsafe-eval'")
+
+# the theme's login form carries no "next" field: land on the admin home (the dashboard)
+LOGIN_REDIRECT_URL = "/admin/"
+
+# The admin theme: Chinese titles, the dashboard as the home page, the sidebar grouped by the rhythm of the work.
+UNFOLD = {
+    "SITE_TITLE": "migu-ops",
+    "SITE_HEADER": "咪咕开放合作运营管理",
+    "SITE_SUBHEADER": "运营后台",
+    "SITE_SYMBOL": "hub",
+    "SHOW_LANGUAGES": True,
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "workspace.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": "core.navigation.sidebar_navigation",
+    },
+}
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

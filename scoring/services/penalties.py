@@ -170,9 +170,19 @@ def penalty_proposals_reconcile(
         superseded.append(proposal)
     if superseded:
         _set_superseded(superseded, at=now)
-        audit_record_many(objs=superseded, action="supersede", actor=actor, rule_id=rule,
-                          reason="达到更高预警级别，由更高级别的处罚建议取代",
-                          data=lambda p: {"superseded_by": p.superseded_by_id})
+        # a superseded proposal waiting for the leader leaves the submitted state (returned, with the reason),
+        # so nobody is asked to approve what can no longer be approved
+        for from_status, group in (
+            (ApprovalStatus.SUBMITTED, [p for p in superseded if p.status == ApprovalStatus.SUBMITTED]),
+            ("", [p for p in superseded if p.status != ApprovalStatus.SUBMITTED]),
+        ):
+            if group:
+                audit_record_many(
+                    objs=group, action="supersede", actor=actor, rule_id=rule,
+                    reason="达到更高预警级别，由更高级别的处罚建议取代",
+                    from_status=from_status, to_status=ApprovalStatus.RETURNED if from_status else "",
+                    data=lambda p: {"superseded_by": p.superseded_by_id},
+                )
     return {
         "proposals_created": len(create),
         "proposals_updated": len(update),
@@ -182,8 +192,9 @@ def penalty_proposals_reconcile(
 
 
 def _set_superseded(proposals: list[PenaltyProposal], *, at) -> None:
-    """``superseded_by`` / ``superseded_at`` of many proposals in one ``WITH v AS (VALUES …) UPDATE … FROM v`` per batch
-    (PostgreSQL and SQLite ≥ 3.33), instead of re-inserting whole rows."""
+    """``superseded_by`` / ``superseded_at`` (and submitted → returned) of many proposals in one
+    ``WITH v AS (VALUES …) UPDATE … FROM v`` per batch (PostgreSQL and SQLite ≥ 3.33), instead of re-inserting
+    whole rows."""
     table = connection.ops.quote_name(PenaltyProposal._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(at)
     batch = BATCH if connection.vendor == "postgresql" else 400
@@ -193,8 +204,11 @@ def _set_superseded(proposals: list[PenaltyProposal], *, at) -> None:
             values = ", ".join(["(%s, %s)"] * len(chunk))
             cursor.execute(
                 f"WITH v (id, top) AS (VALUES {values})"
-                f" UPDATE {table} SET superseded_by_id = v.top, superseded_at = %s FROM v WHERE {table}.id = v.id",
-                [*(value for p in chunk for value in (p.pk, p.superseded_by_id)), stamp],
+                f" UPDATE {table} SET superseded_by_id = v.top, superseded_at = %s,"
+                f" status = CASE WHEN {table}.status = %s THEN %s ELSE {table}.status END"
+                f" FROM v WHERE {table}.id = v.id",
+                [*(value for p in chunk for value in (p.pk, p.superseded_by_id)), stamp,
+                 ApprovalStatus.SUBMITTED, ApprovalStatus.RETURNED],
             )
 
 
@@ -220,9 +234,9 @@ SUSPENSION_START_REACHED = "level_reached_on"
 
 
 def penalty_proposal_approval_problems(*, obj: PenaltyProposal, action: str) -> list[str]:
-    """A proposal superseded by a higher level's cannot be approved."""
-    if action == "approve" and obj.is_superseded:
-        return [f"{obj} 已被更高级别的处罚建议取代，不能审批。"]
+    """A proposal superseded by a higher level's cannot be submitted or approved."""
+    if action in ("submit", "approve") and obj.is_superseded:
+        return [f"{obj} 已被更高级别的处罚建议取代，不能提交或审批。"]
     return []
 
 

@@ -104,7 +104,8 @@ def _control_event(partner):
     from tests.controls.factories import record_event
 
     event = record_event(partner, ControlEventType.PROVINCIAL_IMPORTANT, province="广东")
-    approval_submit(obj=event, actor=factories.UserFactory(username="isolation_ops", is_staff=True))
+    approval_submit(obj=event, actor=factories.UserFactory(username="isolation_ops", is_staff=True,
+                                                             is_superuser=True))
     return approval_approve(obj=event, actor=factories.UserFactory(username="isolation_head", is_staff=True,
                                                                    is_superuser=True))
 

@@ -71,14 +71,14 @@ def test_staff_file_review_and_see_numbers_in_the_admin(admin_client_ops, client
 def test_process_actions_ask_for_a_note(admin_client_ops):
     proposal = CodeRecyclingProposalFactory(status=ApprovalStatus.DRAFT)
     url = reverse("admin:codes_coderecyclingproposal_changelist")
-    page = admin_client_ops.post(url, {"action": "assess_and_submit", "_selected_action": [proposal.pk]})
+    page = admin_client_ops.post(url, {"action": "submit_selected", "_selected_action": [proposal.pk]})
     assert page.status_code == 200 and "组内评估意见" in page.content.decode()
-    admin_client_ops.post(url, {"action": "assess_and_submit", "_selected_action": [proposal.pk], "apply": "1",
+    admin_client_ops.post(url, {"action": "submit_selected", "_selected_action": [proposal.pk], "confirm": "yes",
                                 "text": "同意"})
     proposal.refresh_from_db()
     assert proposal.status == ApprovalStatus.SUBMITTED and proposal.assessment_note == "同意"
     # the same person cannot also approve what they submitted
-    admin_client_ops.post(url, {"action": "approve", "_selected_action": [proposal.pk]})
+    admin_client_ops.post(url, {"action": "approve_selected", "_selected_action": [proposal.pk]})
     proposal.refresh_from_db()
     assert proposal.status == ApprovalStatus.SUBMITTED
 

@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django_fsm import ConcurrentTransition
@@ -19,7 +20,7 @@ from core.approval import (
     approval_submit,
 )
 from core.audit import audit_trail
-from core.choices import ApprovalStatus
+from core.choices import ApprovalStatus, ApproverRole
 from core.models import AuditEvent
 from enforcement.models import Restriction
 from partners.services import partner_user_create
@@ -71,6 +72,13 @@ def test_submit_then_approve_publishes_with_one_audit_row_each(assessment, staff
     ]
 
 
+def test_submit_needs_the_operations_role_CONTRACT_4(assessment, division_leader, department_head):
+    for not_ops in (division_leader, department_head, UserFactory(username="bare_staff", is_staff=True)):
+        with pytest.raises(PermissionDenied, match="运营人员"):
+            approval_submit(obj=assessment, actor=not_ops)
+    assert MonthlyAssessment.objects.get(pk=assessment.pk).status == ApprovalStatus.DRAFT
+
+
 def test_only_staff_submit(assessment, partner_a):
     partner_user = partner_user_create(username="pa_user", partner_code=partner_a.code)
     with pytest.raises(PermissionDenied):
@@ -105,6 +113,7 @@ def test_superuser_may_approve_what_someone_else_submitted(assessment, staff_use
 
 @pytest.mark.parametrize("fresh", [True, False], ids=["fresh-instance", "stale-instance"])
 def test_self_approval_is_refused(assessment, division_leader, fresh):
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     submitted = approval_submit(obj=assessment, actor=division_leader)
     with pytest.raises(PermissionDenied, match="自己提交"):
         # the check runs on the row as stored, whatever copy the caller holds
@@ -135,6 +144,7 @@ def test_return_needs_a_reason_then_resubmit_and_approve(assessment, staff_user,
 
 def test_bulk_applies_each_with_the_same_checks(staff_user, division_leader):
     rows = [make_assessment(PartnerFactory(code=f"BK{i}")) for i in range(3)]
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     approval_submit(obj=rows[0], actor=division_leader)  # the leader's own: must not approve it
     approval_submit(obj=rows[1], actor=staff_user)
     done, errors = approval_bulk(objs=rows, actor=division_leader, action="approve", note="批量")
@@ -161,8 +171,9 @@ def test_on_approved_failure_rolls_the_approval_back(assessment, staff_user, div
 def test_approval_problems_hook_blocks_the_transition(staff_user, division_leader):
     partner = PartnerFactory(code="AP2")
     higher = make_proposal(partner, level=2)
-    lower = make_proposal(partner, level=1, superseded_by=higher)
+    lower = make_proposal(partner, level=1)
     approval_submit(obj=lower, actor=staff_user)
+    PenaltyProposal.objects.filter(pk=lower.pk).update(superseded_by=higher)  # superseded after submission
     with pytest.raises(ApprovalError, match="取代"):
         approval_approve(obj=lower, actor=division_leader)
 

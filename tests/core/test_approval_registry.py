@@ -47,16 +47,20 @@ def test_approval_refusal_names_role_own_submission_state_and_problems(staff_use
     assert approval_refusal(user=division_leader, obj=assessment, action="return") is None
 
     partner = PartnerFactory(code="RG2")
-    lower = make_proposal(partner, level=1, superseded_by=make_proposal(partner, level=2))
+    lower = make_proposal(partner, level=1)
     approval_submit(obj=lower, actor=staff_user)
+    PenaltyProposal.objects.filter(pk=lower.pk).update(superseded_by=make_proposal(partner, level=2))
     lower = PenaltyProposal.objects.get(pk=lower.pk)
     assert "取代" in approval_refusal(user=division_leader, obj=lower, action="approve")
 
 
 @pytest.mark.django_db
 def test_approval_refusal_refuses_approving_ones_own_submission(division_leader):
-    division_leader.is_staff = True
-    division_leader.save()
+    from django.contrib.auth.models import Group
+
+    from core.choices import ApproverRole
+
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     assessment = make_assessment(PartnerFactory(code="RG3"))
     approval_submit(obj=assessment, actor=division_leader)
     assessment.refresh_from_db()

@@ -97,9 +97,9 @@ def test_choice_can_be_set_while_pending_only(admin_client, d_graded):
 
 def test_return_asks_for_a_reason(admin_client, staff_user):
     score = approval_submit(obj=MonthlyCreditScoreFactory(), actor=staff_user)
-    page = act(admin_client, MonthlyCreditScore, "approval_return", [score])
+    page = act(admin_client, MonthlyCreditScore, "return_selected", [score])
     assert page.status_code == 200 and "退回原因" in page.content.decode()
-    act(admin_client, MonthlyCreditScore, "approval_return", [score], confirm="yes", text="基础项得分待核实")
+    act(admin_client, MonthlyCreditScore, "return_selected", [score], confirm="yes", text="基础项得分待核实")
     score.refresh_from_db()
     assert score.status == ApprovalStatus.RETURNED
 
@@ -115,7 +115,7 @@ def test_review_with_minutes_and_settle_penalty_actions(admin_client, staff_user
     violator, sister = PartnerFactory(related_group=group), PartnerFactory(related_group=group)
     violation = approval_submit(obj=MajorViolationFactory(partner=violator, effective_on=dt.date(2026, 10, 20)),
                                 actor=staff_user)
-    act(admin_client, MajorViolation, "approval_approve", [violation])
+    act(admin_client, MajorViolation, "approve_selected", [violation])
     assert not action_allowed(partner=sister, action=RestrictedAction.SETTLEMENT, on=dt.date(2026, 10, 20)).allowed
     act(admin_client, MajorViolation, "settle_penalty", [violation], confirm="yes", text="处罚已执行完毕")
     violation.refresh_from_db()

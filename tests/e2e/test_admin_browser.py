@@ -37,8 +37,8 @@ def test_staff_copies_the_rule_set_in_force_to_a_draft(live_server, browser_page
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "root")
     page.fill("#id_password", "pw-root-12345")
-    page.click("input[type=submit]")
-    page.wait_for_selector("text=运营后台")
+    page.click("#login-form button[type=submit]")  # the theme's login button
+    page.wait_for_selector("text=待我审批")  # the sidebar of the home page
 
     page.goto(f"{live_server.url}/admin/scoring/ruleset/")
     page.check("input[name=_selected_action]")

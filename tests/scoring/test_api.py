@@ -4,11 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.choices import ApprovalStatus
+from core.choices import ApprovalStatus, ApproverRole
 from scoring.models import MonthlyAssessment
 from scoring.services import daily_notifications_run, monthly_assessment_run
 from tests.factories import ContractFactory
@@ -110,6 +111,9 @@ def test_staff_submit_leader_approve_through_the_api(staff_client, leader_client
 def test_return_needs_a_reason_and_self_approval_is_refused(staff_client, leader_client, division_leader,
                                                              partner_a):
     proposal = make_proposal(partner_a, level=2)
+    assert leader_client.post(reverse("penalty-proposal-submit", args=[proposal.pk]), {}, format="json"
+                              ).status_code == 403  # submitting is the operations staff's (CONTRACT §4)
+    division_leader.groups.add(Group.objects.get(name=ApproverRole.OPERATIONS))  # one login, both roles
     assert leader_client.post(reverse("penalty-proposal-submit", args=[proposal.pk]), {}, format="json"
                               ).status_code == 200
     response = leader_client.post(reverse("penalty-proposal-approve", args=[proposal.pk]), {}, format="json")

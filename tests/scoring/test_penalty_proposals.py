@@ -62,11 +62,15 @@ def test_r_d_warn_higher_level_supersedes_a_lower_pending_proposal(staff_user, d
     notify(partner, 10, 5)
     found = proposals()
     assert set(found) == {1, 2}
-    assert found[1].superseded_by == found[2] and found[1].status == ApprovalStatus.SUBMITTED
+    # superseded while waiting for the leader: it leaves the submitted state, with the reason in its history
+    assert found[1].superseded_by == found[2] and found[1].status == ApprovalStatus.RETURNED
     assert found[2].status == ApprovalStatus.DRAFT and found[2].reached_on == OCT.replace(day=10)
     with pytest.raises(ApprovalError, match="取代"):
         approval_approve(obj=found[1], actor=division_leader)
-    assert AuditEvent.objects.filter(action="supersede", object_id=str(level_1.pk)).count() == 1
+    with pytest.raises(ApprovalError, match="取代"):
+        approval_submit(obj=found[1], actor=staff_user)
+    event = AuditEvent.objects.get(action="supersede", object_id=str(level_1.pk))
+    assert (event.from_status, event.to_status) == (ApprovalStatus.SUBMITTED, ApprovalStatus.RETURNED)
 
 
 def test_r_d_warn_jumping_two_levels_in_a_day_proposes_only_the_highest():
