@@ -13,6 +13,7 @@ here from the installed apps, so a model added later (in any project app) is cov
 ``roles_sync()`` applies the matrix; it runs from a data migration and after every ``migrate`` (post_migrate).
 """
 
+import sys
 from pathlib import Path
 
 from django.apps import apps as global_apps
@@ -63,9 +64,12 @@ OPS_DELETE = {
 def project_models(apps=global_apps) -> list:
     """Concrete models of the project's own apps (those inside the repository), in a stable order."""
     base = Path(settings.BASE_DIR).resolve()
+    # installed packages may live inside the checkout too (a .venv beside the code): they are not project apps
+    environment = Path(sys.prefix).resolve()
     models = []
     for app_config in global_apps.get_app_configs():
-        if app_config.label in EXCLUDED_APPS or not Path(app_config.path).resolve().is_relative_to(base):
+        path = Path(app_config.path).resolve()
+        if app_config.label in EXCLUDED_APPS or not path.is_relative_to(base) or path.is_relative_to(environment):
             continue
         for model in app_config.get_models():
             if model._meta.abstract or model._meta.proxy:

@@ -164,7 +164,7 @@ def last_job_runs(limit: int = 8) -> list[JobRun]:
 
 def dashboard_callback(request, context):
     today = timezone.localdate()
-    inbox = approval_inbox(user=request.user)
+    inbox = approval_inbox(user=request.user, with_items=False)
     warnings = warning_levels_by_month()
     assessments = assessment_distribution()
     grades = credit_grades()

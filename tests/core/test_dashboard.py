@@ -24,7 +24,7 @@ BUDGET_MS = 2000
 
 
 def test_each_demo_login_sees_the_dashboard_and_its_pages_quickly(client, capsys):
-    demo_load(partner_count=12, months=2)
+    demo_load(partner_count=24, months=2)
     for username in ["demo_ops", "demo_head", "demo_leader"]:
         _pages_of(client, username, capsys)
     leader = get_user_model().objects.get(username="demo_leader")

@@ -27,6 +27,17 @@ def _extra_penalty(partner):
                                 starts_on=dt.date(2026, 10, 10), ends_on=dt.date(2026, 11, 10), reason="专题会决定")
 
 
+def _score_action(partner):
+    from newspaper.choices import ScoreActionKind
+    from newspaper.models import ScoreAction
+    from scoring.models import RuleSet
+    from tests.api.isolation_data import _newspaper_listed
+
+    return ScoreAction.objects.create(product=_newspaper_listed(partner), year=2026, kind=ScoreActionKind.WARNING,
+                                      score=55, threshold=60, proposed_on=dt.date(2026, 12, 1),
+                                      rule_set=RuleSet.objects.get(version=1))
+
+
 #: model label → (maker, the role that approves it as made)
 KIND_MAKERS = {
     "scoring.MonthlyAssessment": (MAKERS["assessment"], LEADER),
@@ -40,6 +51,9 @@ KIND_MAKERS = {
     "codes.CodeApplication": (MAKERS["code-application"], OPS),  # at the initial review step (R-B-REVIEW)
     "codes.CodeChangeRequest": (MAKERS["code-change-request"], HEAD),
     "codes.CodeRecyclingProposal": (MAKERS["code-recycling-proposal"], HEAD),
+    "newspaper.ProductTest": (MAKERS["newspaper-test"], HEAD),
+    "newspaper.Breach": (MAKERS["newspaper-breach"], HEAD),
+    "newspaper.ScoreAction": (_score_action, LEADER),
 }
 
 
