@@ -66,3 +66,16 @@ def test_the_newspaper_jobs_are_on_the_admin_start_page(client, staff_user):
     client.force_login(staff_user)
     text = client.get(reverse("admin:core_jobrun_start")).content.decode()
     assert "手机报资质证照到期检查" in text and "手机报年度运营分" in text
+
+
+def test_r_n_qual_documents_expiring_counts_by_band_for_the_dashboard():
+    from newspaper.selectors import documents_expiring
+
+    partner = PartnerFactory(code="EX")
+    for number, days_left in [("A", 0), ("B", 30), ("C", 31), ("D", 90), ("E", 91), ("F", -1)]:
+        document(partner, number=number, valid_from=dt.date(2024, 1, 1), valid_to=D + dt.timedelta(days=days_left))
+    assert documents_expiring(on=D, within_days=90) == {"expired": 0, "bands": {30: 2, 60: 1, 90: 1}, "total": 4}
+    assert documents_expiring(on=D, within_days=45) == {"expired": 0, "bands": {30: 2, 45: 1}, "total": 3}
+    other = PartnerFactory(code="EY")
+    document(other, number="G", valid_from=dt.date(2024, 1, 1), valid_to=D - dt.timedelta(days=1))
+    assert documents_expiring(on=D, within_days=30)["expired"] == 1  # EX's F was renewed (A..E valid), EY's not
