@@ -62,6 +62,7 @@ class ProductTestResultsExporter(Exporter):
 
         return [
             Column(_("合作方编码"), test(lambda t: t.product.partner.code)),
+            Column(_("合作方名称"), test(lambda t: t.product.partner.name)),
             Column(_("产品名称"), test(lambda t: t.product.name)),
             Column(_("上线流程轮次"), test(lambda t: t.launch_round)),
             Column(_("测试开始日期"), test(lambda t: t.start_date)),
