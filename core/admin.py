@@ -169,6 +169,22 @@ class ApprovalActionForm(UnfoldActionForm):
     note = forms.CharField(label=_("意见/退回原因"), required=False, widget=forms.TextInput(attrs={"size": 30}))
 
 
+class ResultAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """Computed results are read-only: they change only through their job and the approval services."""
+
+    @admin.display(description=_("计算明细"))
+    def breakdown(self, obj):
+        return breakdown_table(obj.items)
+
+    @admin.display(description=_("规则集版本"), ordering="rule_set__version")
+    def rule_set_version(self, obj):
+        return f"v{obj.rule_set.version}"
+
+    @admin.display(description=_("月份"), ordering="month")
+    def month_text(self, obj):
+        return f"{obj.month:%Y-%m}"
+
+
 class ApprovalAdminMixin:
     """The one way the admin changes an approval state: bulk actions on the list and buttons on the detail page,
     both through ``core.approval`` (roles, self-approval and concurrency checked by the services).

@@ -30,6 +30,7 @@ COUNT_LABELS = {
     "carried_forward": _("结转"), "amount_due": _("应付金额（元）"), "later_drafts_to_rerun": _("需重算的后续月份草稿"),
     "applied": _("已执行"), "waiting_for_choice": _("待选择"), "ended_with_cooperation": _("随合作终止结束"),
     "candidates": _("参与判断"), "refused": _("已拒绝"),
+    "checked": _("检查"), "flagged": _("预警"), "expired": _("已过期"), "products": _("产品"),
 }
 
 

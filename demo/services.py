@@ -38,7 +38,7 @@ from .models import DemoLoad
 
 DEMO_PASSWORD = "demo-migu-ops"
 #: Bump when the demo's content changes: an existing database then gets the new content on the next load.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 MIN_PARTNERS, MIN_MONTHS = 24, 2
 
 #: The logins of the three roles (R-D-APPROVAL, R-M-APPROVAL, R-B-REVIEW) people try the demo with.
@@ -127,9 +127,16 @@ def demo_contents(*, today: dt.date | None = None) -> dict[str, dict[str, int]]:
 
 
 def demo_newspaper(*, replay: steps.Replay) -> dict[str, int]:
-    """Mobile-newspaper products (RULES.md §8) join the demo here: call ``newspaper_demo_load(...)`` from the
-    newspaper app once it exists, with the replay's calendar and people, and return its counts."""
-    return {}
+    """Mobile-newspaper products (RULES.md §8) on the first four demo partners, recorded by the demo's own people
+    (demo_ops records and submits, demo_head approves tests and breaches, demo_leader the exit) on the demo's day:
+    products at every launch stage, the catalogue, a rejection with its 3-month lock, an expiring licence."""
+    from newspaper.demo import newspaper_demo_load
+    from newspaper.models import NewspaperProduct
+
+    people = replay.people
+    newspaper_demo_load(today=replay.today, password=DEMO_PASSWORD, ops=people.ops, head=people.head,
+                        leader=people.leader)
+    return {"newspaper_products": NewspaperProduct.objects.count()}
 
 
 def demo_load(*, partner_count: int = 50, months: int = 4, today: dt.date | None = None,

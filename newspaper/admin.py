@@ -15,19 +15,19 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ApprovalAdminMixin
+from core.admin import ApprovalAdminMixin, ResultAdmin
 from core.audit import audit_trail
+from core.exports import ExportAdminMixin
 from scoring.selectors import rule_book_in_force_or_oldest
 
 from . import selectors, services
 from .choices import LaunchStage
-from .exports import XLSX, catalogue_workbook, product_test_results_workbook
+from .exports import CatalogueExporter, ProductRecordExporter, ProductTestResultsExporter
 from .models import (
     Breach,
     CatalogueProduct,
@@ -42,15 +42,6 @@ from .models import (
 )
 
 ASSUMED_NOTE = _("（假定）运营分公式、扣分与警告/退出阈值为原文缺失时的假定值，以规则集为准，待运营确认。")
-
-
-def _items_table(items) -> str:
-    if not items:
-        return "—"
-    rows = format_html_join("", "<tr><td>{}</td><td style='text-align:right'>{}</td><td>{}</td></tr>",
-                            ((i["rule"], i["points"], i["detail"]) for i in items))
-    return format_html("<table><thead><tr><th>规则</th><th>分值</th><th>说明</th></tr></thead><tbody>{}</tbody>"
-                       "</table>", rows)
 
 
 def _messages(exc) -> str:
@@ -125,7 +116,7 @@ class QualificationDocumentForm(forms.ModelForm):
 
 
 @admin.register(QualificationDocument)
-class QualificationDocumentAdmin(SimpleHistoryAdmin):
+class QualificationDocumentAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     form = QualificationDocumentForm
     list_display = ["partner", "kind", "number", "issuer", "category", "held_by_parent", "valid_from", "valid_to",
                     "expiry_text"]
@@ -179,7 +170,7 @@ class LaunchActionForm(helpers.ActionForm):
 
 
 @admin.register(NewspaperProduct)
-class NewspaperProductAdmin(SimpleHistoryAdmin):
+class NewspaperProductAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     form = ProductForm
     action_form = LaunchActionForm
     actions = ["record_next_stage", "start_test"]
@@ -267,12 +258,12 @@ class NewspaperProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CatalogueProduct)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(ExportAdminMixin, admin.ModelAdmin):
+    exporter_class = CatalogueExporter
     list_display = ["name", "partner", "category", "editing_mode", "delivery_format", "frequency",
                     "suggested_price", "status", "listed_on"]
     list_filter = ["category", "editing_mode", "delivery_format", "status"]
     search_fields = ["name", "partner__code", "partner__name"]
-    actions = ["export_xlsx"]
 
     def get_queryset(self, request):
         return selectors.catalogue_products()
@@ -286,11 +277,6 @@ class CatalogueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("导出 Excel"))
-    def export_xlsx(self, request, queryset):
-        response = HttpResponse(catalogue_workbook(queryset.select_related("partner")), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="newspaper-catalogue.xlsx"'
-        return response
 
 
 # --- the test page ---------------------------------------------------------------------------------------------------
@@ -317,13 +303,13 @@ class TesterScoreInline(admin.TabularInline):
 
 
 @admin.register(ProductTest)
-class ProductTestAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class ProductTestAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+    exporter_class = ProductTestResultsExporter
     list_display = ["product", "launch_round", "start_date", "end_date", "scores_due_on", "average",
                     "decision", "summary_late", "status"]
     list_filter = ["status", "decision", "summary_late"]
     search_fields = ["product__name", "product__partner__code"]
     inlines = [TesterScoreInline]
-    actions = [*ApprovalAdminMixin.actions, "export_xlsx"]
     fields = ["product", "launch_round", "start_date", "end_date", "scores_due_on", "summary_due_on", "summary",
               "summary_on", "summary_late", "average", "counted_scores", "decision", "decision_rule", "breakdown",
               "rule_set", "status", "submitted_by", "approved_by", "audit_trail_table"]
@@ -343,9 +329,7 @@ class ProductTestAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
             '上线流程；&lt;{} 退回，退回后满规定期限方可重新申请（R-N-LAUNCH）</span>'
             '<div id="np-live-average"></div>', low, high, high, low, high, low)
 
-    @admin.display(description=_("计算明细"))
-    def breakdown(self, obj):
-        return _items_table(obj.items)
+    breakdown = ResultAdmin.breakdown
 
     def save_model(self, request, obj, form, change):
         if {"summary", "summary_on"} & set(form.changed_data) and obj.summary_on:
@@ -372,12 +356,6 @@ class ProductTestAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
         # the change message reads what the formset saved; the services did the saving
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    @admin.action(description=_("导出测试结果 Excel"))
-    def export_xlsx(self, request, queryset):
-        tests = queryset.select_related("product", "product__partner").prefetch_related("scores")
-        response = HttpResponse(product_test_results_workbook(tests), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="newspaper-tests.xlsx"'
-        return response
 
 
 def rules_thresholds(test: ProductTest) -> list:
@@ -399,7 +377,8 @@ class BreachForm(_ServiceForm):
 
 
 @admin.register(Breach)
-class BreachAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class BreachAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+    exporter_class = ProductRecordExporter
     form = BreachForm
     list_display = ["product", "breach_class", "occurred_on", "found_by", "status"]
     list_filter = ["status", "breach_class"]
@@ -422,21 +401,10 @@ class BreachAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
         obj.refresh_from_db()
 
 
-@admin.register(OperatingScore)
-class OperatingScoreAdmin(admin.ModelAdmin):
-    list_display = ["product", "year", "initial", "deductions", "score", "rule_set_version"]
-    list_filter = ["year"]
-    search_fields = ["product__name", "product__partner__code"]
-    fields = ["product", "year", "initial", "deductions", "score", "rule_set", "breakdown", "assumed", "computed_at"]
-    readonly_fields = fields
+class _ScoreResultMixin:
+    """Computed under the assumed chapter-9 rules: the breakdown and the note saying so; never added by hand."""
 
-    @admin.display(description=_("规则集版本"))
-    def rule_set_version(self, obj):
-        return f"v{obj.rule_set.version}"
-
-    @admin.display(description=_("计算明细"))
-    def breakdown(self, obj):
-        return _items_table(obj.items)
+    breakdown = ResultAdmin.breakdown
 
     @admin.display(description=_("说明"))
     def assumed(self, obj):
@@ -446,23 +414,23 @@ class OperatingScoreAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(OperatingScore)
+class OperatingScoreAdmin(ExportAdminMixin, _ScoreResultMixin, ResultAdmin):
+    exporter_class = ProductRecordExporter
+    list_display = ["product", "year", "initial", "deductions", "score", "rule_set_version"]
+    list_filter = ["year"]
+    search_fields = ["product__name", "product__partner__code"]
+    list_select_related = ["product__partner", "rule_set"]
+    fields = ["product", "year", "initial", "deductions", "score", "rule_set", "breakdown", "assumed", "computed_at"]
+    readonly_fields = fields
+
+
 @admin.register(ScoreAction)
-class ScoreActionAdmin(ApprovalAdminMixin, SimpleHistoryAdmin):
+class ScoreActionAdmin(ExportAdminMixin, ApprovalAdminMixin, _ScoreResultMixin, SimpleHistoryAdmin):
+    exporter_class = ProductRecordExporter
     list_display = ["product", "year", "kind", "score", "threshold", "proposed_on", "status"]
     list_filter = ["status", "kind", "year"]
     search_fields = ["product__name", "product__partner__code"]
     fields = ["product", "year", "kind", "score", "threshold", "proposed_on", "rule_set", "breakdown", "assumed",
               "status", "submitted_by", "approved_by", "audit_trail_table"]
     readonly_fields = fields
-
-    @admin.display(description=_("计算明细"))
-    def breakdown(self, obj):
-        return _items_table(obj.items)
-
-    @admin.display(description=_("说明"))
-    def assumed(self, obj):
-        return ASSUMED_NOTE
-
-    def has_add_permission(self, request):
-        return False
-

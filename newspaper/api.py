@@ -1,17 +1,19 @@
-"""Read-only endpoints of the mobile-newspaper app; a partner sees its own rows (and only approved decisions)."""
+"""Read-only endpoints of the mobile-newspaper app; a partner sees its own rows (and only approved decisions).
+Every list has ``…/export/`` (the same filters and scoping, as Excel)."""
 
 from rest_framework import viewsets
 
 from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
+from core.exports import ExportViewSetMixin
 
-from . import filters
+from . import exports, filters
 from . import serializers as s
 from .models import Breach, NewspaperProduct, OperatingScore, ProductTest, QualificationDocument
 from .selectors import catalogue_products
 
 
-class NewspaperProductViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class NewspaperProductViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Products with their launch stage and recorded steps (R-N-PRODUCT, R-N-LAUNCH)."""
 
     queryset = NewspaperProduct.objects.select_related("partner").prefetch_related(
@@ -20,15 +22,16 @@ class NewspaperProductViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = filters.NewspaperProductFilter
 
 
-class NewspaperCatalogueViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class NewspaperCatalogueViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """《全国手机报产品目录》: listed national products that have not exited."""
 
     queryset = catalogue_products()
     serializer_class = s.CatalogueEntrySerializer
+    exporter_class = exports.CatalogueExporter
     filterset_class = filters.CatalogueFilter
 
 
-class QualificationDocumentViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class QualificationDocumentViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Licences, proofs and authorisations with their expiry warning (R-N-QUAL)."""
 
     queryset = QualificationDocument.objects.select_related("partner").order_by("partner__code", "valid_to", "id")
@@ -36,7 +39,7 @@ class QualificationDocumentViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelVie
     filterset_class = filters.QualificationDocumentFilter
 
 
-class ProductTestViewSet(PartnerScopedMixin, ApprovalActionsMixin, viewsets.ReadOnlyModelViewSet):
+class ProductTestViewSet(ExportViewSetMixin, PartnerScopedMixin, ApprovalActionsMixin, viewsets.ReadOnlyModelViewSet):
     """Tests with testers' scores, the average and the decision (R-N-LAUNCH); partners see approved ones."""
 
     partner_lookup = "product__partner_id"
@@ -44,20 +47,22 @@ class ProductTestViewSet(PartnerScopedMixin, ApprovalActionsMixin, viewsets.Read
     queryset = ProductTest.objects.select_related("product", "product__partner", "rule_set").prefetch_related(
         "scores").order_by("-start_date", "-id")
     serializer_class = s.ProductTestSerializer
+    exporter_class = exports.ProductTestResultsExporter
     filterset_class = filters.ProductTestFilter
 
 
-class BreachViewSet(PartnerScopedMixin, ApprovalActionsMixin, viewsets.ReadOnlyModelViewSet):
+class BreachViewSet(ExportViewSetMixin, PartnerScopedMixin, ApprovalActionsMixin, viewsets.ReadOnlyModelViewSet):
     """Product breaches (R-N-VIOLATION); partners see approved ones."""
 
     partner_lookup = "product__partner_id"
     published_only_for_partners = True
     queryset = Breach.objects.select_related("product", "product__partner").order_by("-occurred_on", "-id")
     serializer_class = s.BreachSerializer
+    exporter_class = exports.ProductRecordExporter
     filterset_class = filters.BreachFilter
 
 
-class OperatingScoreViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
+class OperatingScoreViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """Yearly operating scores with their breakdown and rule-set version (R-N-SCORE, computed from approved
     breaches only)."""
 
@@ -65,6 +70,7 @@ class OperatingScoreViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     queryset = OperatingScore.objects.select_related("product", "product__partner", "rule_set").order_by(
         "-year", "product_id")
     serializer_class = s.OperatingScoreSerializer
+    exporter_class = exports.ProductRecordExporter
     filterset_class = filters.OperatingScoreFilter
 
 

@@ -26,3 +26,10 @@ class NewspaperConfig(AppConfig):
 
         register_spec(PRODUCTS_SPEC)
         register_spec(DOCUMENTS_SPEC)
+
+        from core.jobs import job_register
+
+        job_register(name=services.DOCUMENT_EXPIRY_JOB_NAME, label=_("手机报资质证照到期检查"),
+                     task="newspaper.documents_expiry_check", period="date", command="run_newspaper_document_expiry")
+        job_register(name=services.OPERATING_SCORES_JOB_NAME, label=_("手机报年度运营分"),
+                     task="newspaper.run_operating_scores", period="year", command="run_newspaper_scores")

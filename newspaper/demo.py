@@ -51,15 +51,16 @@ def _partners(codes: list[str] | None) -> list[Partner]:
 
 @transaction.atomic
 def newspaper_demo_load(*, today: dt.date | None = None, partner_codes: list[str] | None = None,
-                        password: str | None = None) -> dict[str, int]:
-    """Load the demo products (skipped when they are already there). ``password`` sets the demo staff logins
-    ``demo_news_ops`` / ``demo_news_head`` / ``demo_news_leader`` (unusable passwords when omitted)."""
+                        password: str | None = None, ops=None, head=None, leader=None) -> dict[str, int]:
+    """Load the demo products (skipped when they are already there). ``ops`` (运营人员) records and submits,
+    ``head`` (部门领导) names the testers and approves tests and breaches, ``leader`` (分管领导) approves exits:
+    pass the demo's own logins; a role not given gets a ``demo_news_…`` login (``password``, or unusable)."""
     if NewspaperProduct.objects.filter(name__startswith=DEMO_PREFIX).exists():
         return {"skipped": 1}
     today = today or timezone.localdate()
-    ops = _user("demo_news_ops", ApproverRole.OPERATIONS, password)
-    head = _user("demo_news_head", ApproverRole.DEPARTMENT_HEAD, password)
-    leader = _user("demo_news_leader", ApproverRole.DIVISION_LEADER, password)
+    ops = ops or _user("demo_news_ops", ApproverRole.OPERATIONS, password)
+    head = head or _user("demo_news_head", ApproverRole.DEPARTMENT_HEAD, password)
+    leader = leader or _user("demo_news_leader", ApproverRole.DIVISION_LEADER, password)
 
     def publish(obj):
         approval_submit(obj=obj, actor=ops, note="演示数据")

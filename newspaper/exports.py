@@ -1,53 +1,93 @@
-"""Excel exports: the national product catalogue and test results (openpyxl)."""
+"""Excel exports of the newspaper lists, written by the shared exporter (``core.exports``): the national product
+catalogue, the test results (one row per tester's score) and the per-product records with their partner.
+
+Each exporter is set as ``exporter_class`` on both the admin and the API viewset, so both write the same workbook.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from io import BytesIO
+from django.utils.translation import gettext as _
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from core.exports import Column, Exporter, workbook_bytes, yes_no
 
-from .models import NewspaperProduct, ProductTest
+from .models import CatalogueProduct, ProductTest, TesterScore
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _workbook(title: str, header: list[str], rows: Iterable[list]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+CATALOGUE_FIELDS = ["partner", "name", "editing_mode", "category", "delivery_format", "frequency", "suggested_price",
+                    "status", "listed_on"]
 
 
-def catalogue_workbook(products: Iterable[NewspaperProduct]) -> bytes:
-    return _workbook("全国手机报产品目录", [
-        "合作方编码", "合作方", "产品名称", "编辑方式", "内容类别", "发送形式", "发送频率", "建议价格（元/月）", "状态",
-        "列入目录日期",
-    ], ([p.partner.code, p.partner.name, p.name, p.get_editing_mode_display(), p.get_category_display(),
-         p.get_delivery_format_display(), p.frequency, p.suggested_price, p.get_status_display(), p.listed_on]
-        for p in products))
+class CatalogueExporter(Exporter):
+    """《全国手机报产品目录》: the listed national products (the admin's proxy page and the API list alike)."""
+
+    fields = CATALOGUE_FIELDS
+    items_sheet = False
+    ordering = ("category", "name", "id")
+
+    def __init__(self, model):
+        super().__init__(CatalogueProduct)
+
+    def filename(self, rows) -> str:
+        return "newspaper-catalogue.xlsx"
 
 
-def product_test_results_workbook(tests: Iterable[ProductTest]) -> bytes:
-    rows = []
-    for test in tests:
-        base = [test.product.partner.code, test.product.name, test.launch_round, test.start_date, test.end_date,
-                test.average, test.get_decision_display(), test.get_status_display()]
-        scores = list(test.scores.all())
-        if not scores:
-            rows.append([*base, "", "", "", "", ""])
-        for score in scores:
-            rows.append([*base, score.tester, score.score, score.scored_on, "是" if score.late else "否",
-                         "是" if score.counted else "否"])
-    return _workbook("产品测试结果", [
-        "合作方编码", "产品名称", "轮次", "测试开始", "测试最后一天", "测试得分（平均）", "测试结论", "审批状态",
-        "测试人员", "评分", "评分日期", "逾期", "计入平均分",
-    ], rows)
+def _partner_columns() -> list[Column]:
+    return [Column(_("合作方编码"), lambda row: row.product.partner.code),
+            Column(_("合作方名称"), lambda row: row.product.partner.name)]
+
+
+class ProductRecordExporter(Exporter):
+    """A record of a product (breach, operating score, score action): its partner first, then its own fields."""
+
+    item_row_fields = ("id", "product", "year")
+
+    def columns(self) -> list[Column]:
+        return [*_partner_columns(), *super().columns()]
+
+    def prepare(self, queryset):
+        return super().prepare(queryset.select_related("product__partner"))
+
+
+class ProductTestResultsExporter(Exporter):
+    """The test results: one row per named tester (a test without testers gets one row), with the test's average,
+    decision and status (R-N-LAUNCH)."""
+
+    ordering = ("-start_date", "-id")
+
+    def columns(self) -> list[Column]:
+        def test(read):
+            return lambda row: read(row[0])
+
+        def score(read):
+            return lambda row: read(row[1]) if row[1] is not None else ""
+
+        return [
+            Column(_("合作方编码"), test(lambda t: t.product.partner.code)),
+            Column(_("合作方名称"), test(lambda t: t.product.partner.name)),
+            Column(_("产品名称"), test(lambda t: t.product.name)),
+            Column(_("上线流程轮次"), test(lambda t: t.launch_round)),
+            Column(_("测试开始日期"), test(lambda t: t.start_date)),
+            Column(_("测试最后一天"), test(lambda t: t.end_date)),
+            Column(_("测试得分（平均）"), test(lambda t: t.average)),
+            Column(_("测试结论"), test(lambda t: t.get_decision_display())),
+            Column(_("审批状态"), test(lambda t: t.get_status_display())),
+            Column(_("规则集版本"), test(lambda t: t.rule_set.version)),
+            Column(_("测试人员"), score(lambda s: s.tester)),
+            Column(_("评分"), score(lambda s: s.score)),
+            Column(_("评分日期"), score(lambda s: s.scored_on)),
+            Column(_("逾期"), score(lambda s: yes_no(s.late))),
+            Column(_("计入平均分"), score(lambda s: yes_no(s.counted))),
+        ]
+
+    def prepare(self, queryset):
+        tests = super().prepare(queryset.select_related("product__partner", "rule_set").prefetch_related("scores"))
+        rows: list[tuple[ProductTest, TesterScore | None]] = []
+        for item in tests:
+            scores = sorted(item.scores.all(), key=lambda s: s.tester)
+            rows.extend([(item, s) for s in scores] or [(item, None)])
+        return rows
+
+    def filename(self, rows) -> str:
+        return "newspaper-tests.xlsx"
+
+    def content(self, rows) -> bytes:
+        return workbook_bytes(rows, self.columns(), title=_("产品测试结果"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from partners.imports import writers
 from partners.imports.columns import Boolean, Choice, Column, Date, ImportContext, Money, PartnerRef, Text
-from partners.imports.specs import ImportSpec
+from partners.imports.specs import EXAMPLE_PARTNER, PARTNER_CODE, ImportSpec
 
 from .choices import (
     CLOSED_STATUSES,
@@ -71,6 +73,27 @@ PRODUCTS_SPEC = ImportSpec(
     natural_key=("partner_code", "name"),
     writer=OpenProductsWriter,
     row_check=_reapply_lock,
+    aliases={
+        "partner_code": PARTNER_CODE,
+        "name": ("产品名称", "手机报名称"),
+        "editing_mode": ("编辑方式",),
+        "category": ("内容类别", "产品类别"),
+        "delivery_format": ("发送形式", "产品形式"),
+        "proposed_on": ("申请日期",),
+        "scope": ("全国/地方", "全国或地方"),
+        "frequency": ("发送频率",),
+        "suggested_price": ("建议价格（元/月）", "建议价格"),
+        "content": ("产品内容",),
+        "sections": ("版块设计",),
+        "demo": ("demo 产品", "演示产品"),
+    },
+    example={
+        "partner_code": EXAMPLE_PARTNER, "name": "示例新闻早晚报", "editing_mode": EditingMode.CENTRAL.label,
+        "category": ContentCategory.CURRENT_NEWS.label, "delivery_format": DeliveryFormat.MMS.label,
+        "proposed_on": dt.date(2026, 1, 5), "scope": ProductScope.NATIONAL.label, "frequency": "每日早晚各1期",
+        "suggested_price": Decimal("3.00"), "content": "时政要闻与社会新闻", "sections": "要闻/国内/国际",
+        "demo": "demo.zip",
+    },
 )
 
 
@@ -98,4 +121,23 @@ DOCUMENTS_SPEC = ImportSpec(
     natural_key=("partner_code", "kind", "number"),
     writer=writers.BulkWriter,
     row_check=_document_check,
+    aliases={
+        "partner_code": PARTNER_CODE,
+        "kind": ("证照类型",),
+        "number": ("证照编号", "许可证编号"),
+        "issuer": ("发证/授权机关", "发证机关"),
+        "valid_from": ("有效期起", "有效期开始"),
+        "valid_to": ("有效期至（含）", "有效期至"),
+        "scope": ("许可范围",),
+        "category": ("许可内容类别", "内容类别"),
+        "held_by_parent": ("上级媒体持有", "是否上级媒体持有"),
+        "holder_name": ("持证单位",),
+        "authorising_media": ("授权媒体",),
+    },
+    example={
+        "partner_code": EXAMPLE_PARTNER, "kind": DocumentKind.NEWS_LICENCE.label, "number": "国新网许字〔2026〕001号",
+        "issuer": DocumentIssuer.STATE_COUNCIL_INFORMATION_OFFICE.label, "valid_from": dt.date(2026, 1, 1),
+        "valid_to": dt.date(2028, 12, 31), "scope": "互联网新闻信息服务", "category": "", "held_by_parent": "否",
+        "holder_name": "", "authorising_media": "",
+    },
 )

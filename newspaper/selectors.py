@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from scoring.selectors import rule_book_in_force_or_oldest
 
@@ -56,10 +56,26 @@ def catalogue_products() -> QuerySet[NewspaperProduct]:
             .select_related("partner").order_by("category", "name"))
 
 
-def documents_expiring(*, on: dt.date, within_days: int) -> QuerySet[QualificationDocument]:
-    return QualificationDocument.objects.filter(
-        valid_to__gte=on, valid_to__lte=on + dt.timedelta(days=within_days)
-    ).select_related("partner").order_by("valid_to")
+def documents_expiring(*, on: dt.date, within_days: int) -> dict:
+    """Counts for a dashboard card (R-N-QUAL): the documents expiring within ``within_days`` of ``on``, each in
+    the smallest warning band of the rule set (30/60/90 days) it expires within — ``within_days`` closes the last
+    band when it is not a band itself — and the expired ones not renewed (no document of the same partner and kind
+    valid on ``on``). One query. ``{"expired": 1, "bands": {30: 2, 60: 0, 90: 1}, "total": 3}``"""
+    _, book = rule_book_in_force_or_oldest(on=on)
+    limits = sorted({int(b) for b in book.items("newspaper_document_expiry_warning_days") if int(b) <= within_days}
+                    | {within_days})
+    renewed = QualificationDocument.objects.filter(partner_id=OuterRef("partner_id"), kind=OuterRef("kind"),
+                                                   valid_from__lte=on, valid_to__gte=on)
+    lower = -1
+    aggregates = {}
+    for limit in limits:
+        aggregates[f"band_{limit}"] = Count("id", filter=Q(valid_to__gt=on + dt.timedelta(days=lower),
+                                                          valid_to__lte=on + dt.timedelta(days=limit)))
+        lower = limit
+    aggregates["expired"] = Count("id", filter=Q(valid_to__lt=on) & ~Q(Exists(renewed)))
+    counts = QualificationDocument.objects.aggregate(**aggregates)
+    bands = {limit: counts[f"band_{limit}"] for limit in limits}
+    return {"expired": counts["expired"], "bands": bands, "total": sum(bands.values())}
 
 
 def document_expiry_status(document: QualificationDocument, *, on: dt.date) -> dict:

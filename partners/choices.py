@@ -43,6 +43,8 @@ class ImportKind(models.TextChoices):
     REVENUE = "revenue", _("月度信息费收入")
     CONTRIBUTIONS = "contributions", _("月度综合贡献")
     CODE_STATS = "code_stats", _("业务代码月度统计")
+    NEWSPAPER_PRODUCTS = "newspaper_products", _("手机报产品")
+    NEWSPAPER_DOCUMENTS = "newspaper_documents", _("手机报合作伙伴资质证照")
 
 
 class ImportStatus(models.TextChoices):

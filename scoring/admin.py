@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import (
     ApprovalAdminMixin,
     HistoryAdmin,
-    ModelAdmin,
     MonthListFilter,
     ReadOnlyAdminMixin,
+    ResultAdmin,
     TabularInline,
-    breakdown_table,
 )
 from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
@@ -154,22 +153,6 @@ class RuleEntryAdmin(HistoryAdmin):
 
 
 # --- Computed results -----------------------------------------------------------------------------------------------
-
-
-class ResultAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    """Computed results are read-only: they change only through their job and the approval services."""
-
-    @admin.display(description=_("计算明细"))
-    def breakdown(self, obj):
-        return breakdown_table(obj.items)
-
-    @admin.display(description=_("规则集版本"), ordering="rule_set__version")
-    def rule_set_version(self, obj):
-        return f"v{obj.rule_set.version}"
-
-    @admin.display(description=_("月份"), ordering="month")
-    def month_text(self, obj):
-        return f"{obj.month:%Y-%m}"
 
 
 class ScoreBandFilter(admin.SimpleListFilter):

@@ -1,6 +1,9 @@
-"""Schedule the daily document-expiry check in django-celery-beat (idempotent: looked up by name)."""
+"""Schedule the daily document-expiry check in django-celery-beat (a task already scheduled under its name keeps
+what staff changed in the admin)."""
 
 from django.db import migrations
+
+from core.migration_helpers import beat_schedule_operation
 
 TASKS = [
     ("手机报资质证照：到期预警", "newspaper.documents_expiry_check", ("15", "6", "*"),
@@ -8,24 +11,7 @@ TASKS = [
 ]
 
 
-def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, (minute, hour, day_of_month), description in TASKS:
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_month=day_of_month, month_of_year="*", day_of_week="*",
-            timezone="Asia/Shanghai",
-        )
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "crontab": crontab, "description": description, "enabled": True},
-        )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[t[0] for t in TASKS]).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("newspaper", "0003_catalogue_page"), ("django_celery_beat", "0019_alter_periodictasks_options")]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [beat_schedule_operation(TASKS)]

@@ -73,7 +73,9 @@ def _partner_codes_in_export(content: bytes) -> set[str]:
 def test_the_staff_lists_offer_an_export():
     assert {b for _, _, b in EXPORTING} >= {
         "notification", "warning", "penalty-proposal", "assessment", "credit-score", "credit-sanction",
-        "restriction", "settlement", "code-application", "control-event"}
+        "restriction", "settlement", "code-application", "control-event", "newspaper-product",
+        "newspaper-catalogue", "newspaper-document", "newspaper-test", "newspaper-breach",
+        "newspaper-operating-score"}
 
 
 @pytest.mark.parametrize(("prefix", "viewset", "basename"), EXPORTING, ids=[b for _, _, b in EXPORTING])

@@ -17,10 +17,13 @@ from codes.models import BusinessCode, CodeApplication, CodeChangeRequest, CodeM
 from controls.models import ControlEvent
 from core.choices import ApprovalStatus, ApproverRole, JobStatus
 from core.models import AuditEvent, JobRun
+from core.months import add_months
 from credit.models import CompanyImportanceEvidence, CreditSanction, MajorViolation, MonthlyCreditScore
 from demo.models import DemoLoad
 from demo.services import demo_contents, demo_load
 from enforcement.models import Restriction
+from newspaper.models import NewspaperProduct, ProductTest, QualificationDocument, ScoreAction
+from newspaper.selectors import catalogue_products
 from partners.models import ImportRun, Partner
 from scoring.models import MonthlyAssessment, PenaltyProposal
 from settlement.models import SettlementStatement
@@ -53,6 +56,23 @@ class DemoContentTests(TestCase):
         assert c["settlements"]["approved"] > 0 and c["settlements"]["submitted"] > 0
         assert c["settlements"]["on_hold"] > 0 and c["settlements"]["carried_forward"] >= 1
         assert c["code_changes"] == {"approved": 1} and c["code_recycling"] == {"approved": 1}
+
+    def test_the_newspaper_module_has_products_at_every_stage_by_the_demo_people_R_N_LAUNCH(self):
+        products = NewspaperProduct.objects.filter(name__startswith="演示·")
+        assert products.count() == 11 == self.first["newspaper_products"]
+        assert {p.status for p in products} == {"proposed", "in_launch", "live", "warned", "exited", "rejected"}
+        assert {p.launch_stage for p in products.filter(status="in_launch")} >= {1, 2, 3}
+        rejected = products.get(status="rejected")
+        assert rejected.reapply_from == add_months(rejected.rejected_on, 3) and rejected.rejected_on == TODAY
+        assert QualificationDocument.objects.filter(expiry_warning_days=30, valid_to=TODAY + dt.timedelta(days=20)
+                                                    ).exists()
+        assert set(catalogue_products().values_list("status", flat=True)) == {"live", "warned"}
+        # recorded and approved by the demo's own logins, no extra newspaper logins
+        assert not get_user_model().objects.filter(username__startswith="demo_news_").exists()
+        tests = ProductTest.objects.filter(status=ApprovalStatus.APPROVED)
+        assert tests.exists() and {t.approved_by.username for t in tests} == {"demo_head"}
+        assert {t.submitted_by.username for t in tests} == {"demo_ops"}
+        assert ScoreAction.objects.get(kind="exit").approved_by.username == "demo_leader"
 
     def test_credit_sanctions_applied_by_the_daily_job_due_and_overdue_R_K_DEADLINE(self):
         sanctions = self.contents()["credit_sanctions"]

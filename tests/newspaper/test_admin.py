@@ -86,13 +86,34 @@ def test_breach_entry_runs_the_service_checks(root, partner_a):
     assert ok.status_code == 302 and Breach.objects.get().recorded_by.username == "root"
 
 
-def test_catalogue_page_and_excel_export(root, partner_a):
+def _sheet_rows(response):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return [list(r) for r in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)]
+
+
+def test_catalogue_page_and_excel_export_through_the_shared_exporter(root, partner_a):
     qualify(partner_a)
     item = listed(partner_a)
     url = reverse("admin:newspaper_catalogueproduct_changelist")
-    assert "新闻早晚报" in root.get(url).content.decode()
-    response = root.post(url, {"action": "export_xlsx", "_selected_action": [item.pk]})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    page = root.get(url).content.decode()
+    assert "新闻早晚报" in page and reverse("admin:newspaper_catalogueproduct_export") in page
+    rows = _sheet_rows(root.post(url, {"action": "export_xlsx", "_selected_action": [item.pk]}))
+    assert rows[0][:3] == ["合作方编码", "合作方名称", "产品名称"] and rows[1][:3] == ["PA", partner_a.name, item.name]
+    whole = _sheet_rows(root.get(reverse("admin:newspaper_catalogueproduct_export")))
+    assert [r[2] for r in whole[1:]] == [item.name]
+
+
+def test_test_results_export_one_row_per_tester(root, partner_a):
+    qualify(partner_a)
+    item = listed(partner_a)
     tests_url = reverse("admin:newspaper_producttest_changelist")
-    response = root.post(tests_url, {"action": "export_xlsx", "_selected_action": [item.tests.get().pk]})
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _sheet_rows(root.post(tests_url, {"action": "export_xlsx", "_selected_action": [item.tests.get().pk]}))
+    header = rows[0]
+    assert header[0] == "合作方编码" and "测试人员" in header and "计入平均分" in header
+    testers = [r[header.index("测试人员")] for r in rows[1:]]
+    assert len(testers) == item.tests.get().scores.count() and all(r[0] == "PA" for r in rows[1:])
+    assert {r[header.index("测试结论")] for r in rows[1:]} == {item.tests.get().get_decision_display()}

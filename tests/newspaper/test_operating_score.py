@@ -121,3 +121,18 @@ def test_r_n_violation_breach_class_must_be_one_of_the_rule_sets_classes(breach_
     with pytest.raises(ValidationError) as error:
         _breach(item, breach_class)
     assert "newspaper_breach_classes" in error.value.message_dict["breach_class"][0]
+
+
+def test_r_n_score_yearly_job_from_the_command_and_the_task_is_recorded_and_idempotent():
+    from django.core.management import CommandError, call_command
+
+    from core.models import JobRun
+    from newspaper.tasks import operating_scores_task
+
+    item = listed(qualified_partner())
+    call_command("run_newspaper_scores", "--year", "2026", verbosity=0)
+    assert operating_scores_task.delay(year="2026").get() == {"products": 1}
+    assert OperatingScore.objects.get(product=item, year=2026).score == 100
+    assert JobRun.objects.filter(job="run_newspaper_scores", key="2026", status="succeeded").count() == 2
+    with pytest.raises(CommandError, match="不是年份"):
+        call_command("run_newspaper_scores", "--year", "26", verbosity=0)

@@ -10,7 +10,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from codes.models import CodeMonthlyStat
-from partners.choices import ComplaintCategory, CooperationType, PartnerClass
+from newspaper.models import NewspaperProduct, QualificationDocument
+from partners.choices import ComplaintCategory, CooperationType, ImportKind, PartnerClass
 from partners.imports.specs import SPECS
 from partners.imports.template_files import template_workbook
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue, Partner, SubChannel
@@ -21,7 +22,8 @@ from .import_support import csv_file, messages, run
 
 pytestmark = pytest.mark.django_db
 
-KINDS_IN_ORDER = ["partners", "contracts", "sub_channels", "complaints", "revenue", "contributions", "code_stats"]
+KINDS_IN_ORDER = ["partners", "contracts", "sub_channels", "complaints", "revenue", "contributions", "code_stats",
+                  "newspaper_products", "newspaper_documents"]
 
 
 def test_partners_with_chinese_headers_and_values(tmp_path):
@@ -91,6 +93,17 @@ def test_every_template_imports_cleanly(tmp_path):
     for model in (SubChannel, ComplaintTicket, MonthlyRevenue, MonthlyContribution, CodeMonthlyStat):
         assert model.objects.count() == 1, model
     assert Contract.objects.get(partner__code="P0001").cooperation_type == CooperationType.SALES_CHANNEL
+    product = NewspaperProduct.objects.get(partner__code="P0001")
+    assert (product.editing_mode, product.category, product.delivery_format) == ("central", "current_news", "mms")
+    assert QualificationDocument.objects.get(partner__code="P0001").kind == "news_licence"
+
+
+def test_every_import_kind_is_offered_on_the_admin_import_page_with_its_template(admin_client):
+    page = admin_client.get(reverse("admin:partners_import")).content.decode()
+    for kind in ImportKind.values:
+        assert kind in SPECS, kind
+        assert reverse("admin:partners_import_template", args=[kind]) in page, kind
+    assert {"newspaper_products", "newspaper_documents"} <= set(ImportKind.values)
 
 
 def test_template_from_the_command_line(tmp_path):

@@ -1,25 +1,18 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
-from core.jobs import job_run
-from newspaper.services import documents_expiry_check
+from core.jobcommand import JobCommand
+from newspaper.services import documents_expiry_job
 
 
-class Command(BaseCommand):
-    help = "标记 30/60/90 天内到期的手机报合作伙伴资质证照（R-N-QUAL，档位见规则集）"
+class Command(JobCommand):
+    help = "标记 30/60/90 天内到期的手机报合作伙伴资质证照（R-N-QUAL，档位见规则集）；重复执行结果相同。"
+    period = "date"
+    period_required = False
+    period_help = "YYYY-MM-DD（默认今天）"
+    bar_label = "资质证照到期检查"
+    bar_unit = "份"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--date", help="YYYY-MM-DD，默认今天")
+    def run(self, value, *, on_progress, options):
+        return documents_expiry_job(day=value, on_progress=on_progress)
 
-    def handle(self, *args, **options):
-        try:
-            on = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--date 须为 YYYY-MM-DD，得到 {options['date']!r}") from None
-        with job_run(job="newspaper_documents_expiry_check", key=on.isoformat()) as progress:
-            counts = documents_expiry_check(on=on)
-            progress.run.counts = counts
-        self.stdout.write(f"{on:%Y-%m-%d}: 检查 {counts['checked']} 份，预警 {counts['flagged']} 份，"
-                          f"已过期 {counts['expired']} 份")
+    def summary(self, value, counts):
+        return (f"{value:%Y-%m-%d}: 检查 {counts['checked']} 份，预警 {counts['flagged']} 份，"
+                f"已过期 {counts['expired']} 份")

@@ -1,16 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
+from core.jobcommand import JobCommand
+from newspaper.services import operating_scores_job
 
-from newspaper.services import operating_scores_run
 
+class Command(JobCommand):
+    help = "计算各已上线手机报产品的年度运营分（R-N-SCORE）；重复执行结果相同。"
+    period = "year"
+    period_help = "YYYY，例如 2026"
+    bar_label = "手机报运营分"
+    bar_unit = "产品"
 
-class Command(BaseCommand):
-    help = "计算各已上线手机报产品的年度运营分（R-N-SCORE），可重复执行"
+    def run(self, value, *, on_progress, options):
+        return operating_scores_job(year=value, on_progress=on_progress)
 
-    def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
-
-    def handle(self, *args, **options):
-        if not 2000 <= options["year"] <= 2100:
-            raise CommandError("--year 须为四位年份")
-        counts = operating_scores_run(year=options["year"])
-        self.stdout.write(f"{options['year']}: 计算 {counts['products']} 个产品的运营分")
+    def summary(self, value, counts):
+        return f"{value}: 计算 {counts['products']} 个产品的运营分"
