@@ -99,6 +99,10 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def timed(func) -> tuple[float, object]:
     started = time.perf_counter()
     value = func()
@@ -199,6 +203,7 @@ def main() -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
+    load_before = load()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results: dict[str, list[float]] = {"copy": [], "import": [], "reimport": [], "copy_shaped": []}
     split: dict[str, list[tuple[float, ...]]] = {"import": [], "reimport": []}
@@ -254,9 +259,12 @@ def main() -> int:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {rss_before:.0f} MB before the runs, {rss_after:.0f} MB after")
     print()
-    print(f"  ratio (b) import / (a) COPY speed:        {medians['copy'] / medians['import']:.1%}")
-    print(f"  ratio (c) re-import / (a) COPY speed:     {medians['copy'] / medians['reimport']:.1%}")
+    print(f"  ratio (b) import / (a) COPY speed:        {medians['copy'] / medians['import']:.1%}   (target >= 50%)")
+    print(f"  ratio (c) re-import / (a) COPY speed:     {medians['copy'] / medians['reimport']:.1%}   (target >= 50%)")
     print(f"  ratio (b) import / (d) shaped COPY speed: {medians['copy_shaped'] / medians['import']:.1%}")
+    print(f"  ratio (d) shaped COPY / (a) COPY speed:   {medians['copy'] / medians['copy_shaped']:.1%}"
+          "   (the ceiling of any path that keeps the real table's indexes)")
+    print(f"  machine load (1/5/15 min): {load_before} before, {load()} after; {os.cpu_count()} CPUs")
     return 0
 
 
