@@ -114,6 +114,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--partners", type=int, default=500)
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to bench/results/ for the table of bench/README.md (bench/figures.py)")
     parser.add_argument("--profile", action="store_true", help="cProfile one import and print the top functions")
     args = parser.parse_args()
 
@@ -265,6 +267,23 @@ def main() -> int:
     print(f"  ratio (d) shaped COPY / (a) COPY speed:   {medians['copy'] / medians['copy_shaped']:.1%}"
           "   (the ceiling of any path that keeps the real table's indexes)")
     print(f"  machine load (1/5/15 min): {load_before} before, {load()} after; {os.cpu_count()} CPUs")
+    if args.record:
+        from bench.figures import record
+
+        copy = f"{medians['copy']:.2f} s"
+        rows = f"{args.rows:,} rows"
+        record("import_complaints", [
+            {"figure": f"import, empty table, {rows}", "value": f"{medians['import']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['import']:.1%} of COPY speed", "target": ">= 50%"},
+            {"figure": f"re-import, all unchanged, {rows}", "value": f"{medians['reimport']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['reimport']:.1%} of COPY speed", "target": ">= 50%"},
+            {"figure": f"COPY into the real table's shape, {rows}", "value": f"{medians['copy_shaped']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['copy_shaped']:.1%} of COPY speed",
+             "target": "(ceiling of any import keeping the indexes)"},
+        ])
     return 0
 
 
