@@ -390,8 +390,18 @@ class ComplaintsCopyWriter(BulkWriter):
         exist. Then ``session_replication_role = replica`` keeps the per-row triggers from firing for the
         two writing statements only (``pg_restore --disable-triggers`` does the same); it is reset right
         after them. Setting it needs a superuser or a role granted ``SET`` on it: without that, the
-        per-row check runs as before (returns False).
+        per-row check runs as before (returns False). So it does when the table has a trigger of its own or a
+        foreign key other than the partner's, which replica mode would skip too.
         """
+        references = [field.name for field in self.model._meta.concrete_fields if field.is_relation]
+        if references != ["partner"]:
+            return False
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [self.model._meta.db_table],
+        )
+        if cursor.fetchone()[0]:
+            return False
         try:
             with transaction.atomic():
                 cursor.execute("SET LOCAL session_replication_role = replica")

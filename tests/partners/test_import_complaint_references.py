@@ -51,3 +51,18 @@ def test_partner_deleted_between_validation_and_write_fails_the_import_and_write
         run("complaints", path)
     assert not ComplaintTicket.objects.exists()
     assert _role() == "origin"
+
+
+def test_a_trigger_on_the_ticket_table_keeps_the_per_row_path(tmp_path, partner_a):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_ticket_seen() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN NEW.province := 'seen'; RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_ticket_seen BEFORE INSERT ON partners_complaintticket "
+            "FOR EACH ROW EXECUTE FUNCTION test_ticket_seen()"
+        )
+    result = run("complaints", csv_file(tmp_path, HEADER + "T1,PA,sales_channel,2026-03-01\n"))
+    assert result.ok
+    assert ComplaintTicket.objects.get(ticket_id="T1").province == "seen"
