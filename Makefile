@@ -59,6 +59,7 @@ bench-import: install
 ## regenerate the table of bench/README.md from bench/results/
 bench: install
 	$(BIN)/python bench/import_complaints.py --record
+	$(BIN)/python bench/api_load.py --record
 	$(BIN)/python bench/figures.py
 
 clean:
