@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= admin-migu-ops
 
-.PHONY: run test venv install migrate demo serve serve-prod worker beat lint bench-import clean messages
+.PHONY: run test venv install migrate demo serve serve-prod worker beat lint bench bench-import clean messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ lint: install
 
 bench-import: install
 	$(BIN)/python bench/import_complaints.py
+
+## make bench: run the benchmarks that record figures (DATABASE_URL: a database for benchmarks only) and
+## regenerate the table of bench/README.md from bench/results/
+bench: install
+	$(BIN)/python bench/import_complaints.py --record
+	$(BIN)/python bench/api_load.py --record
+	$(BIN)/python bench/figures.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache

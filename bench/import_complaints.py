@@ -99,6 +99,10 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def timed(func) -> tuple[float, object]:
     started = time.perf_counter()
     value = func()
@@ -110,6 +114,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--partners", type=int, default=500)
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to bench/results/ for the table of bench/README.md (bench/figures.py)")
     parser.add_argument("--profile", action="store_true", help="cProfile one import and print the top functions")
     args = parser.parse_args()
 
@@ -199,6 +205,7 @@ def main() -> int:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
+    load_before = load()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results: dict[str, list[float]] = {"copy": [], "import": [], "reimport": [], "copy_shaped": []}
     split: dict[str, list[tuple[float, ...]]] = {"import": [], "reimport": []}
@@ -254,9 +261,29 @@ def main() -> int:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process: {rss_before:.0f} MB before the runs, {rss_after:.0f} MB after")
     print()
-    print(f"  ratio (b) import / (a) COPY speed:        {medians['copy'] / medians['import']:.1%}")
-    print(f"  ratio (c) re-import / (a) COPY speed:     {medians['copy'] / medians['reimport']:.1%}")
+    print(f"  ratio (b) import / (a) COPY speed:        {medians['copy'] / medians['import']:.1%}   (target >= 50%)")
+    print(f"  ratio (c) re-import / (a) COPY speed:     {medians['copy'] / medians['reimport']:.1%}   (target >= 50%)")
     print(f"  ratio (b) import / (d) shaped COPY speed: {medians['copy_shaped'] / medians['import']:.1%}")
+    print(f"  ratio (d) shaped COPY / (a) COPY speed:   {medians['copy'] / medians['copy_shaped']:.1%}"
+          "   (the ceiling of any path that keeps the real table's indexes)")
+    print(f"  machine load (1/5/15 min): {load_before} before, {load()} after; {os.cpu_count()} CPUs")
+    if args.record:
+        from bench.figures import record
+
+        copy = f"{medians['copy']:.2f} s"
+        rows = f"{args.rows:,} rows"
+        record("import_complaints", [
+            {"figure": f"import, empty table, {rows}", "value": f"{medians['import']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['import']:.1%} of COPY speed", "target": ">= 50%"},
+            {"figure": f"re-import, all unchanged, {rows}", "value": f"{medians['reimport']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['reimport']:.1%} of COPY speed", "target": ">= 50%"},
+            {"figure": f"COPY into the real table's shape, {rows}", "value": f"{medians['copy_shaped']:.2f} s",
+             "reference": "plain COPY", "reference_value": copy,
+             "ratio": f"{medians['copy'] / medians['copy_shaped']:.1%} of COPY speed",
+             "target": "(ceiling of any import keeping the indexes)"},
+        ])
     return 0
 
 

@@ -70,7 +70,11 @@ class QualificationDocumentSerializer(LabelledModelSerializer):
     @extend_schema_field(ExpirySerializer)
     def get_expiry(self, obj) -> dict:
         today = timezone.localdate()
-        _, book = rule_book_in_force_or_oldest(on=today)
+        # one rule-book look-up per response, not per document (the list's query count stays constant)
+        books = self.context.setdefault("rule_books_on", {})
+        if today not in books:
+            books[today] = rule_book_in_force_or_oldest(on=today)[1]
+        book = books[today]
         days_left = (obj.valid_to - today).days
         return {"expired": days_left < 0, "days_left": days_left,
                 "warning_days": rules.expiry_warning_days(valid_to=obj.valid_to, on=today, book=book)}

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -376,6 +376,55 @@ class ComplaintsCopyWriter(BulkWriter):
             f"FROM {self.stage} AS s LEFT JOIN {target} AS c ON c.{key} = s.{key}"
         )
         created, updated = cursor.fetchone()
+        checked_set_based = not self.dry_run and bool(created or updated) and self._check_references_set_based(cursor)
+        try:
+            self._write(cursor, target, key, quoted, values, differs, columns, created, updated)
+        finally:
+            if checked_set_based:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+        self.result.created += created
+        self.result.updated += updated
+        self.result.unchanged += total - created - updated
+
+    def _check_references_set_based(self, cursor) -> bool:
+        """Check the staged rows' partners once per partner instead of once per row, if the role may.
+
+        The foreign key's per-row trigger (deferred to the commit) costs as much as a third of a large
+        import. Instead, every distinct staged partner is locked ``FOR KEY SHARE`` — what that trigger
+        does per row, so no one can delete a referenced partner until the commit — and counted: all must
+        exist. Then ``session_replication_role = replica`` keeps the per-row triggers from firing for the
+        two writing statements only (``pg_restore --disable-triggers`` does the same); it is reset right
+        after them. Setting it needs a superuser or a role granted ``SET`` on it: without that, the
+        per-row check runs as before (returns False). So it does when the table has a trigger of its own or a
+        foreign key other than the partner's, which replica mode would skip too.
+        """
+        references = [field.name for field in self.model._meta.concrete_fields if field.is_relation]
+        if references != ["partner"]:
+            return False
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [self.model._meta.db_table],
+        )
+        if cursor.fetchone()[0]:
+            return False
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            return False
+        partners = connection.ops.quote_name(Partner._meta.db_table)
+        cursor.execute(
+            f"SELECT (SELECT count(DISTINCT partner_id) FROM {self.stage}), count(*) FROM ("
+            f"SELECT id FROM {partners} WHERE id IN (SELECT partner_id FROM {self.stage}) FOR KEY SHARE) AS locked"
+        )
+        wanted, found = cursor.fetchone()
+        if wanted != found:
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            raise IntegrityError(f"{wanted - found} 个合作方在导入期间被删除")
+        return True
+
+    def _write(self, cursor, target, key, quoted, values, differs, columns, created, updated) -> None:
+        qn = connection.ops.quote_name
         if not self.dry_run and updated:
             cursor.execute(
                 f"UPDATE {target} AS c SET {', '.join(f'{c} = s.{c}' for c in values)} "
@@ -396,9 +445,6 @@ class ComplaintsCopyWriter(BulkWriter):
                 defaults,
             )
             _expect(cursor.rowcount, created, "inserted")
-        self.result.created += created
-        self.result.updated += updated
-        self.result.unchanged += total - created - updated
 
 
 def _expect(actual: int, counted: int, what: str) -> None:
