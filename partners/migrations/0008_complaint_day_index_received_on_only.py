@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_import_run_heartbeat'),
+        ('partners', '0007_import_kind_newspaper'),
     ]
 
     operations = [
