@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "settlement",
     "codes",
     "newspaper",
+    "backtest",
     "demo",
 ]
 
