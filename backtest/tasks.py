@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from core.months import parse_month, previous_month
 from core.tasks import job_task, task_user
-from scoring.models import RuleSet
 from scoring.choices import RuleSetStatus
+from scoring.models import RuleSet
 
 from .services import backtest_job, backtest_months
 

@@ -8,7 +8,6 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.forms.models import model_to_dict
 
 from backtest.models import BacktestReport
 from backtest.services import backtest_job

@@ -1,10 +1,9 @@
 from django.core.management.base import CommandError
 
+from backtest.services import backtest_job, backtest_months
 from core.jobcommand import JobCommand
 from core.months import format_month, parse_month
 from scoring.models import RuleSet
-
-from backtest.services import backtest_job, backtest_months
 
 
 class Command(JobCommand):
