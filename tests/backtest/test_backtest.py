@@ -12,6 +12,8 @@ from django.core.management import call_command
 from backtest.models import BacktestReport
 from backtest.services import backtest_job
 from core.approval import approval_approve, approval_submit
+from core.choices import JobStatus
+from core.models import JobRun
 from credit.services import credit_scoring_job
 from scoring.models import MonthlyAssessment
 from scoring.selectors import rule_book_in_force
@@ -136,17 +138,24 @@ def test_backtest_twice_gives_the_same_report_rows(two_published_months):
             == list(BacktestReport.objects.get(pk=second["report"]).rows.values(*fields)))
 
 
-def test_backtest_refuses_an_active_set_and_unfinished_months(two_published_months):
+def test_backtest_refuses_an_active_set_and_unfinished_months(staff_user):
+    draft = rule_set_copy_as_draft(source=default_rule_set(), actor=staff_user)
     with pytest.raises(ValidationError, match="只能回测草稿规则集"):
         backtest_job(rule_set=default_rule_set(), months=[SEP], today=TODAY)
     with pytest.raises(ValidationError, match="只能回测已结束的月份"):
-        backtest_job(rule_set=two_published_months, months=[dt.date(2026, 11, 1)], today=TODAY)
+        backtest_job(rule_set=draft, months=[dt.date(2026, 11, 1)], today=TODAY)
+    rule_entry_update(entry=draft.entries.get(key="revenue_score_brackets"), value=DRAFT_BRACKETS, actor=staff_user)
+    draft.entries.filter(key="notify_threshold").delete()
+    with pytest.raises(ValidationError, match="缺少参数 notify_threshold"):
+        backtest_job(rule_set=draft, months=[SEP], today=TODAY)
     assert not BacktestReport.objects.exists()
 
 
 def test_run_backtest_command(two_published_months, capsys):
-    call_command("run_backtest", "--rule-set", str(two_published_months.version), "--from", "2026-09",
+    call_command("run_backtest", "--rule-set", str(two_published_months.version), "--from", "2026-10",
                  "--to", "2026-10", verbosity=0)
     assert "回测报告" in capsys.readouterr().out
     report = BacktestReport.objects.get()
-    assert report.rows.filter(changed=True).count() == 4
+    assert (report.month_from, report.month_to) == (OCT, OCT)
+    assert sorted(r.partner.code for r in report.rows.filter(changed=True)) == ["BIG", "SMALL"]
+    assert JobRun.objects.filter(job="run_backtest", status=JobStatus.SUCCEEDED).count() == 1
