@@ -100,3 +100,16 @@ def test_admin_activate_action_files_a_request_and_shows_the_report(draft, staff
     assert rows.status_code == 200 and "ACT" in rows.content.decode()
     export = client.get(reverse("admin:backtest_backtestrow_export"), {"report__id__exact": request.report.pk})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_admin_backtest_action_runs_the_job_for_the_last_complete_month(draft, client, django_user_model):
+    from backtest.models import BacktestReport
+
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw-root-12345"))
+    response = client.post(reverse("admin:scoring_ruleset_changelist"),
+                           {"action": "backtest_last_month", "_selected_action": [draft.pk]}, follow=True)
+    assert "已开始回测" in response.content.decode()
+    report = BacktestReport.objects.get(rule_set=draft)
+    last = previous_month(timezone.localdate())
+    assert (report.month_from, report.month_to, report.created_by.username) == (last, last, "root")
+    assert report.rows.get(partner__code="ACT").payout_after is not None
