@@ -1,4 +1,7 @@
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,8 +35,36 @@ def active_rule_sets() -> QuerySet[RuleSet]:
     return RuleSet.objects.filter(status=RuleSetStatus.ACTIVE).order_by("-effective_from")
 
 
+@dataclass(frozen=True)
+class _InForceOverride:
+    rule_set: RuleSet
+    book: RuleBook
+    start: dt.date
+    end: dt.date
+
+
+_IN_FORCE_OVERRIDE: ContextVar[_InForceOverride | None] = ContextVar("rule_set_in_force_override", default=None)
+
+
+@contextmanager
+def rule_set_in_force_override(*, rule_set: RuleSet, start: dt.date, end: dt.date) -> Iterator[None]:
+    """Inside the block, ``rule_set`` (typically a draft) is the set in force on every date from ``start`` to
+    ``end`` inclusive; other dates resolve as usual. The back-test runs the real jobs this way inside a
+    transaction it rolls back, so every app (they all resolve the book through :func:`rule_set_in_force`)
+    computes with the draft. Its snapshot is taken once, on entry."""
+    token = _IN_FORCE_OVERRIDE.set(_InForceOverride(rule_set, _rule_book_read(rule_set), start, end))
+    try:
+        yield
+    finally:
+        _IN_FORCE_OVERRIDE.reset(token)
+
+
 def rule_set_in_force(*, on: dt.date) -> RuleSet:
-    """The active rule set with the latest effective date on or before ``on``."""
+    """The active rule set with the latest effective date on or before ``on`` (or the back-test's draft, see
+    :func:`rule_set_in_force_override`)."""
+    override = _IN_FORCE_OVERRIDE.get()
+    if override is not None and override.start <= on <= override.end:
+        return override.rule_set
     rule_set = active_rule_sets().filter(effective_from__lte=on).first()
     if rule_set is None:
         raise NoRuleSetInForce(f"no active rule set is in force on {on:%Y-%m-%d}")
@@ -45,19 +76,26 @@ _BOOK_CACHE: dict[int, RuleBook] = {}
 
 def rule_book_for(rule_set: RuleSet) -> RuleBook:
     """Snapshot of a set's entries; active sets are immutable, so their snapshots are cached by id."""
+    override = _IN_FORCE_OVERRIDE.get()
+    if override is not None and override.rule_set.pk == rule_set.pk:
+        return override.book
     cacheable = rule_set.status == RuleSetStatus.ACTIVE
     if cacheable and rule_set.pk in _BOOK_CACHE:
         return _BOOK_CACHE[rule_set.pk]
+    book = _rule_book_read(rule_set)
+    if cacheable:
+        _BOOK_CACHE[rule_set.pk] = book
+    return book
+
+
+def _rule_book_read(rule_set: RuleSet) -> RuleBook:
     params = {
         entry.key: RuleParam(
             key=entry.key, rule_id=entry.rule_id, kind=entry.kind, value=entry.value, assumed=entry.assumed
         )
         for entry in RuleEntry.objects.filter(rule_set=rule_set)
     }
-    book = RuleBook(version=rule_set.version, effective_from=rule_set.effective_from, params=params)
-    if cacheable:
-        _BOOK_CACHE[rule_set.pk] = book
-    return book
+    return RuleBook(version=rule_set.version, effective_from=rule_set.effective_from, params=params)
 
 
 def rule_book_in_force(*, on: dt.date) -> tuple[RuleSet, RuleBook]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "settlement",
     "codes",
     "newspaper",
+    "backtest",
     "workspace",
     "demo",
 ]

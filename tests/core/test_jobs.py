@@ -160,6 +160,7 @@ def test_every_registered_job_has_a_celery_task_accepting_its_period_and_user():
     assert {spec.name for spec in job_specs()} == {
         "run_daily_notifications", "run_monthly_assessment", "run_credit_scoring", "run_settlement",
         "apply_credit_sanctions", "code_yearend", "newspaper_documents_expiry_check", "run_newspaper_scores",
+        "run_backtest",
     }
     for spec in job_specs():
         parameters = inspect.signature(spec.celery_task().run).parameters

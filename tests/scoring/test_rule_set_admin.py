@@ -2,10 +2,16 @@
 
 import datetime as dt
 import json
+from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from backtest.models import RuleSetActivationRequest
+from backtest.services import backtest_job
+from core.approval import approval_approve
+from core.choices import ApproverRole
 from scoring.choices import RuleSetStatus
 from scoring.models import RuleSet
 
@@ -37,7 +43,7 @@ def _inline_post_data(rule_set, overrides, effective_from=""):
     return data
 
 
-def test_copy_edit_and_activate_through_the_admin(admin_client_logged):
+def test_copy_edit_and_activate_through_the_admin(admin_client_logged, django_user_model):
     changelist = reverse("admin:scoring_ruleset_changelist")
     v1 = RuleSet.objects.get(version=1)
     admin_client_logged.post(changelist, {"action": "copy_as_draft", "_selected_action": [v1.pk]})
@@ -54,7 +60,15 @@ def test_copy_edit_and_activate_through_the_admin(admin_client_logged):
     assert admin_client_logged.post(change_url, good).status_code == 302
     assert draft.entries.get(key="notify_threshold").value == {"value": 30}
 
-    admin_client_logged.post(changelist, {"action": "activate", "_selected_action": [draft.pk]})
+    # 启用 files an activation request (back-test of the last complete month first), the division leader approves
+    backtest_job(rule_set=draft, months=[dt.date(2026, 10, 1)], today=dt.date(2026, 11, 20))
+    with mock.patch("backtest.services.timezone.localdate", return_value=dt.date(2026, 11, 20)):
+        admin_client_logged.post(changelist, {"action": "activate", "_selected_action": [draft.pk]})
+        draft.refresh_from_db()
+        assert draft.status == RuleSetStatus.DRAFT
+        leader = django_user_model.objects.create_user("leader", "l@example.com", "pw-leader-12345")
+        leader.groups.add(Group.objects.get(name=ApproverRole.DIVISION_LEADER))
+        approval_approve(obj=RuleSetActivationRequest.objects.get(rule_set=draft), actor=leader)
     draft.refresh_from_db()
     assert draft.status == RuleSetStatus.ACTIVE and draft.effective_from == dt.date(2027, 1, 1)
     # an active set is read-only in the admin: a POST changes nothing
