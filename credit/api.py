@@ -57,7 +57,8 @@ def _date_param(request):
         raise ValidationError({"date": [str(exc)]}) from None
 
 
-@extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD（默认今天）")])
+@extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD（默认今天）"),
+                           OpenApiParameter("partner", str, description="合作方编码（运营人员）")])
 class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """What is blocked for a partner on a date and until when: ``action_allowed`` over every action.
 
@@ -67,6 +68,7 @@ class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     partner_lookup = "id"
     lookup_field = "code"
+    extra_query_params = ("date", "partner")
     queryset = Partner.objects.order_by("code")
     serializer_class = serializers.BlockedSummarySerializer
 

@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from core.months import parse_month
 
@@ -44,3 +46,32 @@ class MonthRangeFilter(MonthFilter):
         from core.months import month_end
 
         return qs.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lte": month_end(value)})
+
+
+class StrictQueryFilterBackend(DjangoFilterBackend):
+    """django-filter's backend that also refuses a query parameter the endpoint does not know (400 naming it),
+    rather than ignoring it: a misspelt filter must not silently return everything.
+
+    Known: the filter set's fields, the paging parameters, DRF's ``format`` and a view's own
+    ``extra_query_params`` (parameters it reads itself, documented with ``extend_schema``).
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        known = {"format", *getattr(view, "extra_query_params", ())}
+        paginator = getattr(view, "paginator", None)
+        if paginator is not None:
+            known |= {getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None)}
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+            known |= {extra for name, f in filterset_class.base_filters.items() for extra in _widget_names(name, f)}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise ValidationError({name: ["未知的查询参数"] for name in unknown})
+        return super().filter_queryset(request, queryset, view)
+
+
+def _widget_names(name: str, filter_) -> list[str]:
+    """Query names a range-style filter reads besides its own name (``<name>_min``, ``<name>_after`` …)."""
+    suffixes = getattr(getattr(filter_.field_class, "widget", None), "suffixes", None)
+    return [f"{name}_{suffix}" for suffix in suffixes or () if suffix]
