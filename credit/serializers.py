@@ -7,7 +7,6 @@ from core.api.filters import MONTH_SCHEMA
 from core.api.serializers import LabelledModelSerializer
 from partners.models import Partner
 from partners.serializers import MonthField, PartnerCodeField
-
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 
 from .choices import SanctionStatus

@@ -42,30 +42,32 @@ def _failures_of(exc: BaseException) -> list[Failure]:
     raise exc
 
 
+def _run_operation(operation, *, mode, headers: dict, examples: int, found: dict[str, set[str]]) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    def run(case):
+        response = case.call(headers=headers)
+        try:
+            case.validate_response(response, headers=headers)
+        except (Failure, FailureGroup) as exc:
+            for failure in _failures_of(exc):
+                message = (failure.message or "").strip().splitlines()
+                found[failure.title].add(f"{operation.label}: {message[0][:160] if message else ''}")
+
+    try:
+        run()
+    except Unsatisfiable:  # no invalid request can be made for this operation (nothing to mutate)
+        pass
+
+
 def schemathesis_failures(schema, *, token: str, examples: int) -> dict[str, set[str]]:
-    """{check title: {"METHOD /path: message", …}} over every operation, positive and negative cases."""
+    """{check title: {"METHOD /path: message", …}} over every operation, valid and invalid requests."""
     found: dict[str, set[str]] = defaultdict(set)
     headers = {"Authorization": f"Token {token}"}
     for result in schema.get_all_operations():
-        operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-            def run(case):
-                response = case.call(headers=headers)
-                try:
-                    case.validate_response(response, headers=headers)
-                except (Failure, FailureGroup) as exc:
-                    for failure in _failures_of(exc):
-                        found[failure.title].add(f"{operation.label}: {failure.message.splitlines()[0][:160]}"
-                                                 if failure.message else operation.label)
-
-            try:
-                run()
-            except Unsatisfiable:  # no invalid request can be made for this operation (nothing to mutate)
-                pass
+            _run_operation(result.ok(), mode=mode, headers=headers, examples=examples, found=found)
     return dict(found)
 
 
