@@ -1,8 +1,11 @@
 """Filters shared by every API list: partner code, month (YYYY-MM), date (YYYY-MM-DD), cooperation type."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -28,6 +31,40 @@ class MonthFilter(django_filters.Filter):
     """Accepts YYYY-MM and matches a DateField holding the first day of the month."""
 
     field_class = MonthFormField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, 1–9999 (anything else is a 400, never a date overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 36500})
+class DaysFilter(django_filters.NumberFilter):
+    """A number of days, 0–36500 (anything else is a 400, never a date overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 36500)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "number", "minimum": -99999.99, "maximum": 99999.99})
+class ScoreFilter(django_filters.NumberFilter):
+    """A score bound (up to 2 decimals, as scores are stored)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", Decimal("-99999.99"))
+        kwargs.setdefault("max_value", Decimal("99999.99"))
+        super().__init__(*args, **kwargs)
 
 
 class PartnerCodeFilter(django_filters.CharFilter):
@@ -68,7 +105,32 @@ class StrictQueryFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise ValidationError({name: ["未知的查询参数"] for name in unknown})
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        malformed = sorted(name for name, f in filterset.filters.items()
+                           if isinstance(f, django_filters.BooleanFilter) and name in request.query_params
+                           and request.query_params[name].lower() not in BOOLEAN_SPELLINGS)
+        if malformed:
+            raise ValidationError({name: ["应为 true 或 false"] for name in malformed})
+        if not filterset.is_valid():
+            if _only_unknown_objects(filterset):
+                return queryset.none()  # filtering by an object that does not exist: no rows, not an error
+            raise translate_validation(filterset.errors)
+        return filterset.qs
+
+
+#: what a boolean filter accepts (anything else is a 400, not a silently ignored filter)
+BOOLEAN_SPELLINGS = {"true", "false", "1", "0"}
+
+
+def _only_unknown_objects(filterset) -> bool:
+    """Every error is an id (of a well-formed type) naming no object, on an object filter."""
+    return all(
+        isinstance(filterset.filters.get(name), django_filters.ModelChoiceFilter)
+        and all(error.code == "invalid_choice" for error in errors.as_data())
+        for name, errors in filterset.form.errors.items()
+    )
 
 
 def _widget_names(name: str, filter_) -> list[str]:

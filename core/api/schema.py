@@ -5,8 +5,8 @@ The shapes are what ``core.api.exceptions.api_exception_handler`` returns (DRF's
   field; a nested serializer nests the same shape) — every operation: a malformed or unknown query parameter,
   or a bad body;
 - 401 / 403 / 404 / 429: ``{"detail": "…"}`` — 401 without credentials, 403 when the caller may not do this (a
-  partner on a staff-only endpoint, a refused approval), 404 for an unknown or another partner's object (only
-  operations with a path parameter), 429 when throttled.
+  partner on a staff-only endpoint, a refused approval), 404 for an unknown or another partner's object, or a
+  page past the last (only operations with a path parameter or ``page``), 429 when throttled.
 """
 
 ERROR_COMPONENTS = {
@@ -45,11 +45,13 @@ def error_responses_hook(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in HTTP_METHODS:
                 continue
-            has_path_parameter = any(p.get("in") == "path" for p in operation.get("parameters", []))
+            # 404: an unknown object, or a page past the last one
+            may_be_missing = any(p.get("in") == "path" or p.get("name") == "page"
+                                 for p in operation.get("parameters", []))
             anonymous = {} in operation.get("security", [{}])
             responses = operation.setdefault("responses", {})
             for status, (description, component) in ERROR_RESPONSES.items():
-                if status == "404" and not has_path_parameter:
+                if status == "404" and not may_be_missing:
                     continue
                 if status == "401" and anonymous:
                     continue
