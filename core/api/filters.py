@@ -1,9 +1,11 @@
 """Filters shared by every API list: partner code, month (YYYY-MM), date (YYYY-MM-DD), cooperation type."""
 
+import re
 from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
@@ -114,7 +116,7 @@ class StrictQueryFilterBackend(DjangoFilterBackend):
         if malformed:
             raise ValidationError({name: ["应为 true 或 false"] for name in malformed})
         if not filterset.is_valid():
-            if _only_unknown_objects(filterset):
+            if _only_unknown_objects(filterset, request.query_params):
                 return queryset.none()  # filtering by an object that does not exist: no rows, not an error
             raise translate_validation(filterset.errors)
         return filterset.qs
@@ -124,13 +126,19 @@ class StrictQueryFilterBackend(DjangoFilterBackend):
 BOOLEAN_SPELLINGS = {"true", "false", "1", "0"}
 
 
-def _only_unknown_objects(filterset) -> bool:
-    """Every error is an id (of a well-formed type) naming no object, on an object filter."""
-    return all(
-        isinstance(filterset.filters.get(name), django_filters.ModelChoiceFilter)
-        and all(error.code == "invalid_choice" for error in errors.as_data())
-        for name, errors in filterset.form.errors.items()
-    )
+def _only_unknown_objects(filterset, query_params) -> bool:
+    """Every error is a well-formed id (a whole number for a numeric key) naming no object, on an object filter."""
+    for name, errors in filterset.form.errors.items():
+        filter_ = filterset.filters.get(name)
+        if not isinstance(filter_, django_filters.ModelChoiceFilter):
+            return False
+        if any(error.code != "invalid_choice" for error in errors.as_data()):
+            return False
+        pk = filter_.queryset.model._meta.pk if filter_.queryset is not None else None
+        numeric = isinstance(pk, models.AutoField | models.BigAutoField | models.IntegerField)
+        if numeric and not re.fullmatch(r"-?[0-9]+", query_params.get(name, "")):
+            return False
+    return True
 
 
 def _widget_names(name: str, filter_) -> list[str]:

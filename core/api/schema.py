@@ -30,6 +30,9 @@ ERROR_RESPONSES = {
     "429": ("请求过于频繁", "ErrorDetail"),
 }
 
+#: a text without the NUL character: free-text query parameters refuse it (Django's form fields do)
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
 HTTP_METHODS = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
 
 
@@ -39,7 +42,8 @@ def _response(description: str, component: str) -> dict:
 
 
 def error_responses_hook(result, generator, request, public):
-    """Add the 400/401/403/404/429 answers to every operation that does not declare them itself."""
+    """Add the 400/401/403/404/429 answers to every operation that does not declare them itself, and the
+    NUL-free pattern to free-text query parameters."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
@@ -49,6 +53,11 @@ def error_responses_hook(result, generator, request, public):
             may_be_missing = any(p.get("in") == "path" or p.get("name") == "page"
                                  for p in operation.get("parameters", []))
             anonymous = {} in operation.get("security", [{}])
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string" and not (
+                        {"enum", "pattern", "format"} & set(schema)):
+                    schema["pattern"] = NO_NUL_PATTERN
             responses = operation.setdefault("responses", {})
             for status, (description, component) in ERROR_RESPONSES.items():
                 if status == "404" and not may_be_missing:
