@@ -115,6 +115,10 @@ class StrictQueryFilterBackend(DjangoFilterBackend):
                            and request.query_params[name].lower() not in BOOLEAN_SPELLINGS)
         if malformed:
             raise ValidationError({name: ["应为 true 或 false"] for name in malformed})
+        empty_choices = sorted(name for name, f in filterset.filters.items()
+                               if isinstance(f, django_filters.ChoiceFilter) and request.query_params.get(name) == "")
+        if empty_choices:  # an empty choice is none of the documented values (omit the parameter to not filter)
+            raise ValidationError({name: ["不能为空"] for name in empty_choices})
         if not filterset.is_valid():
             if _only_unknown_objects(filterset, request.query_params):
                 return queryset.none()  # filtering by an object that does not exist: no rows, not an error
