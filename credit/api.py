@@ -76,6 +76,8 @@ class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         code = self.request.query_params.get("partner")
+        if code and "\x00" in code:  # as every text filter: the database refuses a NUL character
+            raise ValidationError({"partner": [_("不能包含空字符")]})
         if code:
             return queryset.filter(code=code)
         if self.action == "list" and is_staff_user(self.request.user):

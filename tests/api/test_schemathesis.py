@@ -14,9 +14,10 @@ from collections import defaultdict
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.exceptions import ValidationError
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -100,6 +101,17 @@ def api_data(db):
     return partner_a
 
 
+@pytest.fixture
+def wsgi_app():
+    """The project's WSGI handler, keeping the test's database connection between requests (as Django's test
+    client does): the handler would otherwise close it after each request and end the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _token(user) -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
@@ -112,9 +124,9 @@ def _report(found: dict[str, set[str]]) -> str:
 
 
 @pytest.mark.parametrize("role", ["staff", "partner"])
-def test_the_api_answers_as_its_schema_says(role, api_data, staff_user):
+def test_the_api_answers_as_its_schema_says(role, api_data, staff_user, wsgi_app):
     user = staff_user if role == "staff" else partner_user_create(username="pa_user", partner_code=api_data.code)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     found = schemathesis_failures(schema, token=_token(user), examples=EXAMPLES)
     print(f"schemathesis as {role}:\n{_report(found)}")
     assert not found, _report(found)
