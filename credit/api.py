@@ -1,5 +1,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import serializers as drf_serializers
@@ -57,7 +58,8 @@ def _date_param(request):
         raise ValidationError({"date": [str(exc)]}) from None
 
 
-@extend_schema(parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD（默认今天）")])
+@extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD（默认今天）"),
+                           OpenApiParameter("partner", str, description="合作方编码（运营人员）")])
 class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
     """What is blocked for a partner on a date and until when: ``action_allowed`` over every action.
 
@@ -67,12 +69,15 @@ class BlockedViewSet(PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
 
     partner_lookup = "id"
     lookup_field = "code"
+    extra_query_params = ("date", "partner")
     queryset = Partner.objects.order_by("code")
     serializer_class = serializers.BlockedSummarySerializer
 
     def get_queryset(self):
         queryset = super().get_queryset()
         code = self.request.query_params.get("partner")
+        if code and "\x00" in code:  # as every text filter: the database refuses a NUL character
+            raise ValidationError({"partner": [_("不能包含空字符")]})
         if code:
             return queryset.filter(code=code)
         if self.action == "list" and is_staff_user(self.request.user):

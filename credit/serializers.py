@@ -1,10 +1,13 @@
+from django.db import DatabaseError
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from core.api.filters import MONTH_SCHEMA
 from core.api.serializers import LabelledModelSerializer
 from partners.models import Partner
 from partners.serializers import MonthField, PartnerCodeField
+from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 
 from .choices import SanctionStatus
 from .models import CompanyImportanceEvidence, CreditSanction, MajorViolation, MonthlyCreditScore
@@ -105,7 +108,28 @@ class BlockedSummarySerializer(serializers.Serializer):
     allowed = serializers.ListField(child=serializers.CharField())
 
 
+class ImportanceCategoryField(serializers.CharField):
+    """A category of the ``credit_company_importance`` table (R-K-STRATEGIC); the filing service checks it against
+    the rule book in force, and the schema lists that book's categories (rule-set data, so read when the schema is
+    generated)."""
+
+
+class ImportanceCategoryFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ImportanceCategoryField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "maxLength": 64, "description": "规则集 credit_company_importance 中的类别"}
+        if direction != "request":  # a filed category stays readable after a later rule set drops it
+            return schema
+        try:
+            _, book = rule_book_in_force(on=timezone.localdate())
+        except (NoRuleSetInForce, DatabaseError):  # no rule set (or no database) when the schema is generated
+            return schema
+        return {**schema, "enum": [row["category"] for row in book.rows("credit_company_importance")]}
+
+
 class CompanyImportanceSerializer(LabelledModelSerializer):
+    category = ImportanceCategoryField(max_length=64)
     partner = serializers.SlugRelatedField(
         slug_field="code", queryset=Partner.objects.all(), required=False,
         help_text="运营人员提交时必填；合作方提交时为调用方自身（忽略此字段）。",

@@ -3,7 +3,7 @@ import datetime as dt
 import django_filters
 from django.utils import timezone
 
-from core.api.filters import PartnerCodeFilter
+from core.api.filters import DaysFilter, PartnerCodeFilter, YearFilter
 
 from .choices import BreachClass, ContentCategory, DocumentKind, ProductStatus, ProductTestDecision
 from .models import Breach, NewspaperProduct, OperatingScore, ProductTest, QualificationDocument
@@ -31,7 +31,7 @@ class CatalogueFilter(django_filters.FilterSet):
 class QualificationDocumentFilter(django_filters.FilterSet):
     partner = PartnerCodeFilter()
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
-    expiring_within = django_filters.NumberFilter(method="filter_expiring_within",
+    expiring_within = DaysFilter(method="filter_expiring_within",
                                                   label="expiring_within (天内到期，未过期)")
     expired = django_filters.BooleanFilter(method="filter_expired", label="expired (已过期)")
 
@@ -60,7 +60,7 @@ class ProductTestFilter(django_filters.FilterSet):
 class BreachFilter(django_filters.FilterSet):
     partner = PartnerCodeFilter(field_name="product__partner__code")
     breach_class = django_filters.ChoiceFilter(choices=BreachClass.choices)
-    year = django_filters.NumberFilter(field_name="occurred_on", lookup_expr="year")
+    year = YearFilter(field_name="occurred_on", lookup_expr="year")
 
     class Meta:
         model = Breach
@@ -69,6 +69,7 @@ class BreachFilter(django_filters.FilterSet):
 
 class OperatingScoreFilter(django_filters.FilterSet):
     partner = PartnerCodeFilter(field_name="product__partner__code")
+    year = YearFilter()
 
     class Meta:
         model = OperatingScore

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.api.filters import MonthFilter, MonthRangeFilter, PartnerCodeFilter
+from core.api.filters import MonthFilter, MonthRangeFilter, PartnerCodeFilter, ScoreFilter
 from core.choices import ApprovalStatus
 from partners.choices import CooperationType, PartnerClass
 
@@ -39,8 +39,8 @@ class AssessmentFilter(django_filters.FilterSet):
     month = MonthFilter(field_name="month", label="month (YYYY-MM)")
     status = django_filters.ChoiceFilter(choices=ApprovalStatus.choices)
     partner_class = django_filters.ChoiceFilter(field_name="partner__partner_class", choices=PartnerClass.choices)
-    min_total = django_filters.NumberFilter(field_name="total", lookup_expr="gte")
-    max_total = django_filters.NumberFilter(field_name="total", lookup_expr="lte")
+    min_total = ScoreFilter(field_name="total", lookup_expr="gte")
+    max_total = ScoreFilter(field_name="total", lookup_expr="lte")
 
     class Meta:
         model = MonthlyAssessment

@@ -11,7 +11,8 @@ Services raise Django exceptions; this turns them into DRF responses in the requ
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -32,3 +33,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return exception_handler(exc, context)
+
+
+def api_aware_page_not_found(request, exception):
+    """``handler404``: an address under ``/api/`` that matches no route answers like every API 404 (JSON
+    ``{"detail": …}`` in the request's language); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)

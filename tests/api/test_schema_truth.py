@@ -61,3 +61,91 @@ def test_a_malformed_page_size_is_a_400_naming_the_parameter(staff_client, value
 def test_a_valid_page_size_is_used(staff_client, partner_a, partner_b):
     response = staff_client.get("/api/v1/partners/", {"page_size": "1"})
     assert response.status_code == 200 and len(response.json()["results"]) == 1
+
+
+def test_every_operation_documents_its_error_answers(schema):
+    checked = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"400", "401", "403", "429"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            assert responses["403"]["content"]["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/ErrorDetail"}
+            checked += 1
+    assert checked > 60
+
+
+def test_company_importance_categories_are_those_of_the_rule_book_in_force_r_k_strategic():
+    from django.utils import timezone
+
+    from scoring.selectors import rule_book_in_force
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)  # inside the test: reads the rule book
+    _, book = rule_book_in_force(on=timezone.localdate())
+    expected = [row["category"] for row in book.rows("credit_company_importance")]
+    assert expected
+    category = schema["components"]["schemas"]["CompanyImportanceRequest"]["properties"]["category"]
+    ref = category.get("$ref") or category["allOf"][0]["$ref"]  # drf-spectacular names the enum as a component
+    assert schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["enum"] == expected
+
+
+def test_company_importance_category_outside_the_rule_book_is_a_400_r_k_strategic(partner_a, partner_a_client):
+    response = partner_a_client.post("/api/v1/company-importance/", {
+        "category": "best_friend_of_the_boss", "description": "说明", "evidence": "材料"}, format="json")
+    assert response.status_code == 400 and "category" in response.json()
+
+
+@pytest.mark.parametrize("query", [{"partnr": "PA"}, {"page_size": "10", "colour": "red"}])
+def test_an_unknown_query_parameter_is_a_400_naming_it(staff_client, query):
+    response = staff_client.get("/api/v1/partners/", query)
+    assert response.status_code == 400
+    unknown = set(query) - {"page_size"}
+    assert response.json() == {name: ["未知的查询参数"] for name in unknown}
+
+
+def test_known_query_parameters_still_work(staff_client, partner_a, partner_b):
+    response = staff_client.get("/api/v1/partners/", {"partner": "PA", "page": "1", "page_size": "5",
+                                                       "format": "json"})
+    assert response.status_code == 200
+    assert [row["code"] for row in response.json()["results"]] == ["PA"]
+
+
+@pytest.mark.parametrize("value", ["yes", "-239", "", "2"])
+def test_a_malformed_boolean_filter_is_a_400(staff_client, value):
+    response = staff_client.get("/api/v1/newspaper-documents/", {"expired": value})
+    assert response.status_code == 400 and response.json() == {"expired": ["应为 true 或 false"]}
+
+
+@pytest.mark.parametrize("value", ["0", "", "abc", "1.5"])
+def test_a_malformed_page_is_a_400_naming_it(staff_client, value):
+    response = staff_client.get("/api/v1/partners/", {"page": value})
+    assert response.status_code == 400 and response.json() == {"page": ["应为不小于 1 的整数"]}
+
+
+@pytest.mark.parametrize("value", ["0", "10000", "1e300"])
+def test_a_year_out_of_range_is_a_400_not_a_server_error(staff_client, value):
+    assert staff_client.get("/api/v1/newspaper-breaches/", {"year": value}).status_code == 400
+
+
+def test_an_object_filter_naming_no_object_lists_nothing(staff_client):
+    response = staff_client.get("/api/v1/newspaper-breaches/", {"product": "987654"})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert staff_client.get("/api/v1/newspaper-breaches/", {"product": "true"}).status_code == 400
+
+
+def test_a_null_body_is_a_400(partner_a_client):
+    response = partner_a_client.post("/api/v1/company-importance/", "null", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_an_api_address_matching_no_route_answers_json_404(staff_client):
+    response = staff_client.get("/api/v1/partners/a.b/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_an_empty_choice_filter_is_a_400(staff_client):
+    response = staff_client.get("/api/v1/control-events/", {"status": ""})
+    assert response.status_code == 400 and response.json() == {"status": ["不能为空"]}
