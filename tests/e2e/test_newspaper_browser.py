@@ -39,7 +39,7 @@ def _login(page, url, username):
     page.goto(f"{url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-browser-12345")
-    page.click("input[type=submit]")
+    page.click("#login-form button[type=submit]")
     page.wait_for_selector("text=运营后台")
 
 
@@ -78,7 +78,7 @@ def test_r_n_launch_walked_from_need_to_catalogue_in_the_browser(live_server, br
     page.fill("#id_suggested_price", "2.00")
     page.fill("#id_content", "体育赛事")
     page.fill("#id_proposed_on", "2026-03-02")
-    page.click("input[name=_save]")
+    page.click("[name=_save]")
     page.wait_for_selector(".messagelist")
     product = NewspaperProduct.objects.get(name="浏览器早报")
 
@@ -94,7 +94,7 @@ def test_r_n_launch_walked_from_need_to_catalogue_in_the_browser(live_server, br
     assert "平均 26.50 分 → 通过" in page.inner_text("#np-live-average")
     page.fill("#id_summary", "测试总结")
     page.fill("#id_summary_on", "2026-03-12")
-    page.click("input[name=_save]")
+    page.click("[name=_save]")
     page.wait_for_selector(".messagelist")
     page.goto(f"{url}/admin/newspaper/producttest/")
     page.check("input[name=_selected_action]")
