@@ -54,6 +54,19 @@ CODE_LABELS = {
 }
 
 
+#: column names of table-valued rules
+COLUMN_LABELS = {
+    "cooperation_type": _("合作类型"), "partner_class": _("合作方类别"), "monthly": _("包月"), "per_use": _("按次"),
+    "measure": _("措施"), "scope": _("范围"), "duration": _("期限"), "count": _("次数"), "warnings": _("警告次数"),
+    "action": _("限制"), "level": _("级别"), "min_notifications": _("通报次数≥"),
+    "promotion_suspension": _("暂停推广"), "code_application_suspension": _("暂停新代码申请"),
+    "payout_percent": _("结算比例 %"), "item": _("项目"), "name": _("名称"), "rule": _("规则"),
+    "weight_ordinary": _("普通权重"), "weight_core": _("核心/联合会员权重"), "assumed": _("假定"),
+    "grade": _("等级"), "sanctions": _("处罚措施"), "category": _("类别"), "points": _("分值"),
+    "application_type": _("申请类型"), "steps": _("审核环节"),
+}
+
+
 def code_label(value) -> str:
     """A coded value inside a rule's JSON as its Chinese label (unknown codes and numbers as they are)."""
     if isinstance(value, bool):
@@ -122,7 +135,7 @@ def rule_value_html(entry) -> str:
         return _small_table([format_html("{}{}", _("区间"), f"（{unit}）" if unit else ""), _("结果")], rows)
     if kind == RuleKind.TABLE:
         columns = list((value.get("columns") or {}).keys())
-        return _small_table([code_label(c) for c in columns],
+        return _small_table([COLUMN_LABELS.get(c, c) for c in columns],
                             [[_cell(row.get(c)) for c in columns] for row in value.get("rows", [])])
     return _cell(value.get("value", value))
 
@@ -281,6 +294,11 @@ class RuleEntryAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["rule_set", "rule_id", "key", "kind", "description", "unit", "source", "value_text"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.rule_set.is_editable:
+            return self.fields
+        return [f for f in self.fields if f not in {"value", "assumed"}] + ["assumed"]
 
     @admin.display(description=_("参数"), ordering="description")
     def label(self, obj):
