@@ -51,7 +51,7 @@ CODE_LABELS = {
     for choices in (RestrictedAction, MeasureKind, MeasureScope, SanctionCode, CodeCategory, ReviewStep,
                     ApplicationType, CooperationType, PartnerClass, DurationUnit)
     for value, label in choices.choices
-}
+} | {"yes": str(_("是")), "no": str(_("否"))}
 
 
 #: column names of table-valued rules
@@ -99,10 +99,12 @@ def _chips(items):
 
 def _small_table(head, rows):
     return format_html(
-        '<table class="rule-table" style="font-size:.85em"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
-        format_html_join("", '<th style="padding:0 .5rem">{}</th>', ((h,) for h in head)),
+        '<div style="overflow-x:auto;max-width:44rem"><table class="rule-table" style="font-size:.85em">'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+        format_html_join("", '<th style="padding:0 .4rem;white-space:nowrap">{}</th>', ((h,) for h in head)),
         format_html_join("", "<tr>{}</tr>", ((
-            format_html_join("", '<td style="padding:0 .5rem">{}</td>', ((c,) for c in row)),) for row in rows)))
+            format_html_join("", '<td style="padding:0 .4rem;vertical-align:top">{}</td>', ((c,) for c in row)),)
+            for row in rows)))
 
 
 def rule_value_html(entry) -> str:
@@ -131,8 +133,11 @@ def rule_value_html(entry) -> str:
             low, high = bounds[i], bounds[i + 1]
             low_text = "" if low is None else f"{'>' if right else '≥'} {_cell(low)}"
             high_text = "" if high is None else f"{'≤' if right else '<'} {_cell(high)}"
-            rows.append([" 且 ".join(t for t in (low_text, high_text) if t), _cell(result)])
-        return _small_table([format_html("{}{}", _("区间"), f"（{unit}）" if unit else ""), _("结果")], rows)
+            rows.append(("，".join(t for t in (low_text, high_text) if t), _cell(result)))
+        # one column per bracket: an interval above its result
+        return _small_table([format_html("{}{}", _("区间"), f"（{unit}）" if unit else ""),
+                             *(interval for interval, _result in rows)],
+                            [[_("结果"), *(result for _interval, result in rows)]])
     if kind == RuleKind.TABLE:
         columns = list((value.get("columns") or {}).keys())
         return _small_table([COLUMN_LABELS.get(c, c) for c in columns],
@@ -156,15 +161,20 @@ def rule_entries_html(rule_set, *, edit_links: bool = False) -> str:
         if not group:
             continue
         rows = format_html_join("", "<tr>{}</tr>", ((format_html(
-            '<td style="min-width:16rem">{}<div style="opacity:.6;font-size:.8em">{}</div></td>'
-            '<td>{}</td><td style="white-space:nowrap">{}</td><td>{}</td><td>{} {}</td>',
+            '<td style="width:30%;padding:.4rem .5rem;vertical-align:top">{}'
+            '<div style="opacity:.6;font-size:.8em">{}</div></td>'
+            '<td style="padding:.4rem .5rem;vertical-align:top">{}</td>'
+            '<td style="white-space:nowrap;padding:.4rem .5rem;vertical-align:top">{}</td>'
+            '<td style="white-space:nowrap;padding:.4rem .5rem;vertical-align:top">{}</td>'
+            '<td style="white-space:nowrap;padding:.4rem .5rem;vertical-align:top">{} {}</td>',
             entry.description or entry.key, entry.key, rule_value_html(entry), entry.rule_id, entry.source or "—",
             badge if entry.assumed else "",
             format_html('<a href="{}">{}</a>', reverse("admin:scoring_ruleentry_change", args=[entry.pk]), _("编辑"))
             if edit_links else ""),) for entry in group))
         sections.append(format_html(
-            '<h3 style="margin:1rem 0 .5rem;font-weight:600">{} {}（{}）</h3><table class="rule-entries">'
-            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
+            '<h3 style="margin:1rem 0 .5rem;font-weight:600">{} {}（{}）</h3>'
+            '<table class="rule-entries" style="width:100%;text-align:left"><thead><tr><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
             prefix, label, len(group), _("参数"), _("取值"), _("规则编号"), _("来源条款"), rows))
     return format_html_join("", "{}", ((s,) for s in sections)) or "—"
 
@@ -217,7 +227,9 @@ class RuleSetAdmin(HistoryAdmin):
     inlines = [RuleEntryInline]
     actions = ["copy_as_draft", "activate"]
     fields = ["version", "name", "status", "effective_from", "based_on", "locked", "note", "activated_at",
-              "activated_by", "entries_overview"]
+              "activated_by"]
+    # the entries, readable, at full width below the form (a read-only field's cell is too narrow for tables)
+    change_form_after_template = "admin/scoring/ruleset/entries_overview.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(assumed_entries=Count("entries", filter=Q(entries__assumed=True)))
@@ -226,18 +238,17 @@ class RuleSetAdmin(HistoryAdmin):
     def assumed_count(self, obj):
         return obj.assumed_entries
 
-    @admin.display(description=_("规则参数"))
-    def entries_overview(self, obj):
-        if obj is None or not obj.pk:
-            return "—"
-        return rule_entries_html(obj, edit_links=obj.is_editable)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["rule_entries_overview"] = rule_entries_html(obj, edit_links=obj.is_editable)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_inlines(self, request, obj):
         # an active or locked set is read in the overview; only a draft has the form to edit its entries
         return self.inlines if obj is not None and obj.is_editable else []
 
     def get_readonly_fields(self, request, obj=None):
-        always = ["version", "status", "based_on", "locked", "activated_at", "activated_by", "entries_overview"]
+        always = ["version", "status", "based_on", "locked", "activated_at", "activated_by"]
         if obj is None or obj.is_editable:
             return always
         return always + ["name", "effective_from", "note"]
@@ -395,8 +406,9 @@ class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
 
 @admin.register(PenaltyProposal)
 class PenaltyProposalAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
-    list_display = ["partner", "cooperation_type", "month_text", "level", "reached_on", "notification_count",
-                    "measures_text", "payout_percent", "status", "superseded_by", "suspension_starts_on"]
+    # fits 1440 px: reached on, superseded by and the suspension start are on the detail page
+    list_display = ["partner", "cooperation_type", "month_text", "level", "notification_count", "measures_text",
+                    "payout_percent", "status"]
     list_filter = [MonthListFilter, "level", "status", "cooperation_type",
                    ("superseded_by", admin.EmptyFieldListFilter)]
     search_fields = ["partner__code", "partner__name"]

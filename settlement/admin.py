@@ -28,9 +28,10 @@ def _statement_label(field: str):
 class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     exporter_class = SettlementStatementExporter
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
-    # fits 1440 px: the rest (payable, brought forward, offsets, carried forward…) is on the detail page
-    list_display = ["partner", "cooperation_type", "month_text", "revenue_money", "warning_level", "settled_money",
-                    "deductions_money", "amount_due_money", "held_balance_money", "on_hold", "status"]
+    # fits 1440 px with status and amount due in view: revenue, warning level, deductions, held balance and the rest
+    # are on the detail page
+    list_display = ["partner", "cooperation_type", "month_text", "settled_money", "amount_due_money", "on_hold",
+                    "status"]
     list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
@@ -91,7 +92,8 @@ class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmi
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             queryset = changelist.queryset
-            response.context_data["totals"] = statement_totals(queryset)
+            response.context_data["totals"] = {
+                key: money_text(value) for key, value in statement_totals(queryset).items()}
             response.context_data["held_count"] = queryset.filter(on_hold=True).count()
             response.context_data["carried_count"] = queryset.filter(carried_forward__lt=0).count()
         return response
