@@ -249,8 +249,9 @@ class DecisionForm(forms.Form):
 
 @admin.register(CodeApplication)
 class CodeApplicationAdmin(ExportAdminMixin, HistoryAdmin):
-    list_display = ["id", "batch", "owner", "kind", "category", "name", "application_type", "grant_basis",
-                    "eligible", "failed_rules", "stage", "status", "review_count"]
+    # fits 1440 px: grant basis and the review count are on the detail page
+    list_display = ["id", "batch", "owner", "kind", "category", "name", "application_type", "eligible",
+                    "failed_rules", "stage", "status"]
     list_filter = ["batch", "stage", "status", "application_type", "eligible", "kind", "owner_kind",
                    "contract__cooperation_type"]
     search_fields = ["name", "partner__code", "partner__name", "internal_unit__name", "requested_code"]

@@ -295,16 +295,32 @@ class ApprovalAdminMixin:
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    list_display = ["at", "action_text", "object_repr", "content_type", "from_status", "to_status", "actor",
-                    "rule_id"]
+    list_display = ["at", "action_text", "object_repr", "content_type", "status_change", "actor", "rule_id"]
     list_filter = ["action", "content_type", "rule_id"]
     search_fields = ["object_repr", "reason", "actor__username"]
     list_select_related = ["actor", "content_type"]
     date_hierarchy = "at"
+    fields = ["at", "action_text", "content_type", "object_id", "object_repr", "status_change", "actor", "reason",
+              "rule_id", "data_table"]
+    readonly_fields = fields
 
     @admin.display(description=_("动作"), ordering="action")
     def action_text(self, obj):
         return obj.get_action_display()
+
+    @admin.display(description=_("状态"))
+    def status_change(self, obj):
+        if not obj.from_status and not obj.to_status:
+            return "—"
+        statuses = dict(ApprovalStatus.choices)
+        return f"{statuses.get(obj.from_status, obj.from_status or '—')}→{statuses.get(obj.to_status, obj.to_status)}"
+
+    @admin.display(description=_("附加数据"))
+    def data_table(self, obj):
+        if not obj.data:
+            return "—"
+        return format_html('<table class="audit-data"><tbody>{}</tbody></table>', format_html_join(
+            "", "<tr><th>{}</th><td>{}</td></tr>", ((key, value) for key, value in obj.data.items())))
 
 
 # the theme's forms for the user and group pages

@@ -61,19 +61,38 @@ class CreditSanctionInline(ReadOnlyAdminMixin, TabularInline):
     readonly_fields = fields
 
 
+#: the weight profiles of R-K-COMPOSE (``credit.rules``): the stored code and its reading
+WEIGHT_PROFILE_LABELS = {"ordinary": _("普通渠道权重"), "core": _("核心/联合会员权重")}
+
+
+class WeightProfileFilter(admin.SimpleListFilter):
+    title = _("权重档")
+    parameter_name = "weight_profile"
+
+    def lookups(self, request, model_admin):
+        return list(WEIGHT_PROFILE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(weight_profile=self.value()) if self.value() else queryset
+
+
 @admin.register(MonthlyCreditScore)
 class MonthlyCreditScoreAdmin(ReadOnlyAdminMixin, ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, ModelAdmin):
-    list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "status", "rule_set",
+    list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile_text", "status", "rule_set",
                     "major_violation"]
-    list_filter = ["status", "grade", "month", "weight_profile"]
+    list_filter = ["status", "grade", "month", WeightProfileFilter]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "rule_set", "major_violation"]
     date_hierarchy = "month"
     inlines = [CreditSanctionInline]
-    fields = ["partner", "month", "score", "grade", "monthly_score", "weight_profile", "items_table", "rule_set",
+    fields = ["partner", "month", "score", "grade", "monthly_score", "weight_profile_text", "items_table", "rule_set",
               "major_violation", "computed_at", "status", "submitted_by", "submitted_at", "approved_by",
               "approved_at"]
     readonly_fields = fields  # computed by run_credit_scoring
+
+    @admin.display(description=_("权重档"), ordering="weight_profile")
+    def weight_profile_text(self, obj):
+        return WEIGHT_PROFILE_LABELS.get(obj.weight_profile, obj.weight_profile)
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline
+from core.admin import HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, money_column, money_text
 from core.exports import xlsx_response
 
 from .choices import ImportKind, ImportSource
@@ -119,22 +119,33 @@ class ComplaintTicketAdmin(ImportLinkMixin, HistoryAdmin):
 @admin.register(MonthlyRevenue)
 class MonthlyRevenueAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.REVENUE
-    list_display = ["partner", "cooperation_type", "month", "phone_bill", "third_party", "cash", "total"]
+    list_display = ["partner", "cooperation_type", "month", "phone_bill_money", "third_party_money", "cash_money",
+                    "total"]
     list_filter = ["cooperation_type", "month"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
 
+    phone_bill_money = money_column("phone_bill", MonthlyRevenue._meta.get_field("phone_bill").verbose_name)
+    third_party_money = money_column("third_party", MonthlyRevenue._meta.get_field("third_party").verbose_name)
+    cash_money = money_column("cash", MonthlyRevenue._meta.get_field("cash").verbose_name)
+
     @admin.display(description=_("合计（元）"))
     def total(self, obj):
-        return obj.total
+        return money_text(obj.total)
 
 
 @admin.register(MonthlyContribution)
 class MonthlyContributionAdmin(ImportLinkMixin, HistoryAdmin):
     import_kind = ImportKind.CONTRIBUTIONS
-    list_display = ["partner", "cooperation_type", "month", "marketing_resources", "cash_contribution", "ad_sales",
-                    "active_users", "product_purchases", "product_category", "ads_placed"]
+    list_display = ["partner", "cooperation_type", "month", "marketing_resources", "cash_contribution_money",
+                    "ad_sales_money", "active_users", "product_purchases_money", "product_category", "ads_placed_money"]
+    cash_contribution_money = money_column(
+        "cash_contribution", MonthlyContribution._meta.get_field("cash_contribution").verbose_name)
+    ad_sales_money = money_column("ad_sales", MonthlyContribution._meta.get_field("ad_sales").verbose_name)
+    product_purchases_money = money_column(
+        "product_purchases", MonthlyContribution._meta.get_field("product_purchases").verbose_name)
+    ads_placed_money = money_column("ads_placed", MonthlyContribution._meta.get_field("ads_placed").verbose_name)
     list_filter = ["cooperation_type", "month", "marketing_resources"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner"]

@@ -20,22 +20,30 @@ from .services import (
 )
 
 
+def _statement_label(field: str):
+    return SettlementStatement._meta.get_field(field).verbose_name
+
+
 @admin.register(SettlementStatement)
 class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     exporter_class = SettlementStatementExporter
     change_list_template = "admin/settlement/settlementstatement/change_list.html"
-    # fits 1440 px: the rest (payable, brought forward, offsets, carried forward…) is on the detail page
-    list_display = ["partner", "cooperation_type", "month_text", "revenue_money", "warning_level", "settled_money",
-                    "deductions_money", "amount_due_money", "held_balance_money", "on_hold", "status"]
+    # fits 1440 px with status and amount due in view: revenue, warning level, deductions, held balance and the rest
+    # are on the detail page
+    list_display = ["partner", "cooperation_type", "month_text", "settled_money", "amount_due_money", "on_hold",
+                    "status"]
     list_filter = [MonthListFilter, "status", "on_hold", "stopped", "cooperation_type"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
-    readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue", "revenue_share",
-                       "payable", "warning_level", "warning_percent", "settled", "extra_deductions", "write_downs",
-                       "adjustments", "brought_forward", "offsets", "balance", "held_before", "released",
-                       "held_balance", "stopped_amount", "amount_due", "carried_forward", "on_hold", "stopped",
+    # money as "1,234,567.50" on the detail page too (the columns below)
+    readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue_money",
+                       "revenue_share", "payable_money", "warning_level", "warning_percent", "settled_money",
+                       "extra_deductions_money", "write_downs_money", "adjustments_money", "brought_forward_money",
+                       "offsets_money", "balance_money", "held_before_money", "released_money", "held_balance_money",
+                       "stopped_amount_money", "amount_due_money", "carried_forward_money", "on_hold", "stopped",
                        "items_text", "status", "computed_at", "submitted_by", "submitted_at", "approved_by",
                        "approved_at"]
+    fields = readonly_fields
     exclude = ["items"]
 
     @admin.display(description=_("月份"), ordering="month")
@@ -47,9 +55,20 @@ class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmi
         return obj.deductions
 
     revenue_money = money_column("revenue", _("信息费收入（元）"))
+    payable_money = money_column("payable", _statement_label("payable"))
     settled_money = money_column("settled", _("预警后结算额（元）"))
-    amount_due_money = money_column("amount_due", _("本期应付（元）"))
+    extra_deductions_money = money_column("extra_deductions", _statement_label("extra_deductions"))
+    write_downs_money = money_column("write_downs", _statement_label("write_downs"))
+    adjustments_money = money_column("adjustments", _statement_label("adjustments"))
+    brought_forward_money = money_column("brought_forward", _statement_label("brought_forward"))
+    offsets_money = money_column("offsets", _statement_label("offsets"))
+    balance_money = money_column("balance", _statement_label("balance"))
+    held_before_money = money_column("held_before", _statement_label("held_before"))
+    released_money = money_column("released", _statement_label("released"))
     held_balance_money = money_column("held_balance", _("暂扣余额（元）"))
+    stopped_amount_money = money_column("stopped_amount", _statement_label("stopped_amount"))
+    amount_due_money = money_column("amount_due", _("本期应付（元）"))
+    carried_forward_money = money_column("carried_forward", _statement_label("carried_forward"))
 
     @admin.display(description=_("扣减合计（元）"))
     def deductions_money(self, obj):
@@ -73,7 +92,8 @@ class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmi
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             queryset = changelist.queryset
-            response.context_data["totals"] = statement_totals(queryset)
+            response.context_data["totals"] = {
+                key: money_text(value) for key, value in statement_totals(queryset).items()}
             response.context_data["held_count"] = queryset.filter(on_hold=True).count()
             response.context_data["carried_count"] = queryset.filter(carried_forward__lt=0).count()
         return response
@@ -171,7 +191,8 @@ class _InputAdmin(HistoryAdmin):
 @admin.register(WriteDown)
 class WriteDownAdmin(_InputAdmin):
     form = WriteDownForm
-    list_display = ["contract", "month", "amount", "reference", "created_by", "created_at"]
+    list_display = ["contract", "month", "amount_money", "reference", "created_by", "created_at"]
+    amount_money = money_column("amount", WriteDown._meta.get_field("amount").verbose_name)
     list_filter = ["month"]
     autocomplete_fields = ["contract"]
 
@@ -197,6 +218,7 @@ class NegativeOffsetDecisionAdmin(_InputAdmin):
 @admin.register(SettlementAdjustment)
 class SettlementAdjustmentAdmin(_InputAdmin):
     form = AdjustmentForm
-    list_display = ["contract", "month", "corrects_month", "amount", "rule_id", "reason", "created_by"]
+    list_display = ["contract", "month", "corrects_month", "amount_money", "rule_id", "reason", "created_by"]
+    amount_money = money_column("amount", SettlementAdjustment._meta.get_field("amount").verbose_name)
     list_filter = ["month", "rule_id"]
     autocomplete_fields = ["contract"]

@@ -74,3 +74,32 @@ def test_copy_edit_and_activate_through_the_admin(admin_client_logged, django_us
     # an active set is read-only in the admin: a POST changes nothing
     admin_client_logged.post(change_url, _inline_post_data(draft, {"notify_threshold": {"value": 99}}))
     assert draft.entries.get(key="notify_threshold").value == {"value": 30}
+
+
+def test_the_rule_set_page_reads_as_labelled_rules_grouped_by_rule_id(admin_client_logged):
+    v1 = RuleSet.objects.get(version=1)
+    html = admin_client_logged.get(reverse("admin:scoring_ruleset_change", args=[v1.pk])).content.decode()
+    assert "R-M 月度考核" in html and "R-K 信用" in html
+    assert "单日不知情订购投诉达到此数量通报1次" in html and "25 件/日" in html  # R-D-NOTIFY, with its unit
+    assert "≥ 3,000,000" in html or "≥ 3000000" in html  # R-M-REV brackets as a table
+    assert "1年" in html and "2年" in html  # R-B-YEAREND, R-X-EXIT durations
+    assert "申请新业务代码" in html and "apply_codes" not in html  # list items as labels
+    assert '"thresholds"' not in html and "entries-TOTAL_FORMS" not in html  # no raw JSON, no form on an active set
+    if v1.entries.filter(assumed=True).exists():
+        assert "rule-assumed" in html
+
+
+def test_a_draft_entry_is_edited_on_its_page_through_the_validating_service(admin_client_logged):
+    v1 = RuleSet.objects.get(version=1)
+    admin_client_logged.post(reverse("admin:scoring_ruleset_changelist"),
+                             {"action": "copy_as_draft", "_selected_action": [v1.pk]})
+    draft = RuleSet.objects.get(based_on=v1)
+    assert reverse("admin:scoring_ruleentry_change", args=[draft.entries.get(key="notify_threshold").pk]) in (
+        admin_client_logged.get(reverse("admin:scoring_ruleset_change", args=[draft.pk])).content.decode())
+    entry = draft.entries.get(key="extra_deduction_min_percent")
+    url = reverse("admin:scoring_ruleentry_change", args=[entry.pk])
+    response = admin_client_logged.post(url, {"value": json.dumps({"value": 150})})
+    assert response.status_code == 200 and "百分比须在 0–100 之间" in response.content.decode()
+    assert admin_client_logged.post(url, {"value": json.dumps({"value": 60}), "assumed": "on"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.value == {"value": 60} and entry.assumed
