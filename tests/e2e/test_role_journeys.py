@@ -147,7 +147,7 @@ def test_department_head_approves_a_control_event_from_its_detail_page(live_serv
     shot(page, "head-2-event")
     page.fill("form[data-approval-action=approve] input[name=text]", "同意")
     page.click("form[data-approval-action=approve] button[type=submit]")
-    page.wait_for_selector(".messagelist, [class*=message]")
+    page.wait_for_selector("text=已处理")
     shot(page, "head-3-approved")
     event.refresh_from_db()
     assert event.status == "approved"
