@@ -19,6 +19,7 @@ from controls.choices import ControlEventType
 from controls.models import ControlEvent
 from core.approval import approval_submit
 from core.choices import ApproverRole
+from demo.services import DEMO_PASSWORD, demo_load
 from partners.services import partner_user_create
 from scoring.models import DailyNotification, MonthlyAssessment, MonthlyWarning
 from tests.controls.factories import record_event
@@ -29,6 +30,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PASSWORD = "pw-journey-12345"
 DAY = dt.date(2026, 10, 5)
+INBOX_LINK = "#nav-sidebar-inner a[href='/admin/approvals/']"  # its text: the icon name, the title, the badge
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keep the migrations' data for later tests
@@ -141,6 +143,7 @@ def test_department_head_approves_a_control_event_from_its_detail_page(live_serv
     login(page, url, "e2e_head")
 
     page.goto(f"{url}/admin/approvals/")
+    assert page.inner_text(INBOX_LINK).split()[1:] == ["待我审批", "1"]  # the sidebar's badge
     shot(page, "head-1-inbox")
     page.click(f"a[href*='/admin/controls/controlevent/{event.pk}/change/']")
     page.wait_for_selector("#approval-panel")
@@ -153,6 +156,7 @@ def test_department_head_approves_a_control_event_from_its_detail_page(live_serv
     assert event.status == "approved"
     assert "同意" in page.inner_text("#approval-panel")
     assert ControlEvent.objects.filter(status="submitted").count() == 0
+    assert page.inner_text(INBOX_LINK).split()[1:] == ["待我审批"]  # nothing waits: no badge (not "NONE")
 
 
 def test_division_leader_approves_one_assessment_returns_another_and_the_partner_sees_the_approved(
@@ -199,3 +203,19 @@ def test_division_leader_approves_one_assessment_returns_another_and_the_partner
     assert [(row["month"], row["status"]) for row in rows] == [("2026-09", "approved")]
     api.close()
     assert MonthlyAssessment.objects.filter(partner=partner).count() == 2
+
+
+def test_the_dashboard_on_demo_data(live_server, page):
+    """The README's picture: demo_leader's dashboard on a small demo; `DASHBOARD_PNG=docs/img/dashboard.png`
+    refreshes the committed one."""
+    demo_load(partner_count=24, months=2)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "demo_leader")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#dashboard")
+    page.wait_for_function("() => document.querySelectorAll('#dashboard canvas').length > 0")
+    page.wait_for_timeout(800)  # Chart.js animates its first draw
+    assert page.locator("#heatmap tbody tr").count() > 0
+    target = os.environ.get("DASHBOARD_PNG") or str(ARTIFACTS / "dashboard-demo.png")
+    page.screenshot(path=target)  # the viewport, 1440 × 900
