@@ -12,13 +12,13 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.forms import ActionForm as UnfoldActionForm
 
 from core.admin import ApprovalAdminMixin, ResultAdmin
 from core.audit import audit_trail
@@ -162,11 +162,20 @@ class ProductForm(_ServiceForm):
         return services.product_propose(on=values.pop("proposed_on"), actor=actor, **values)
 
 
-class LaunchActionForm(helpers.ActionForm):
-    document = forms.CharField(label=_("阶段文件/意见"), required=False, widget=forms.TextInput(attrs={"size": 30}))
-    start_date = forms.DateField(label=_("测试开始日期"), required=False, widget=forms.DateInput(attrs={"size": 10}))
-    testers = forms.CharField(label=_("测试人员（逗号分隔）"), required=False,
-                              widget=forms.TextInput(attrs={"size": 30}))
+def _action_bar_input(label, widget_class=forms.TextInput, size=16):
+    """A compact input of the theme's action bar: its label as placeholder, so the bar keeps its run button on
+    screen (three labelled fields pushed it out of a 1280-pixel window)."""
+    return widget_class(attrs={"size": size, "placeholder": label, "aria-label": label, "title": label,
+                               "class": "bg-white/20 px-2 py-1 rounded-default text-current placeholder:text-white/70"})
+
+
+class LaunchActionForm(UnfoldActionForm):
+    """The theme's action form: the bar shows its run button only once its action select has a value."""
+
+    document = forms.CharField(label="", required=False, widget=_action_bar_input(_("阶段文件/意见")))
+    start_date = forms.DateField(label="", required=False,
+                                 widget=_action_bar_input(_("测试开始日期"), forms.DateInput, size=10))
+    testers = forms.CharField(label="", required=False, widget=_action_bar_input(_("测试人员（逗号分隔）")))
 
 
 @admin.register(NewspaperProduct)
