@@ -38,6 +38,16 @@ def _score_action(partner):
                                       rule_set=RuleSet.objects.get(version=1))
 
 
+def _activation_request(partner):
+    from backtest.models import RuleSetActivationRequest
+    from scoring.models import RuleSet
+    from scoring.services import rule_set_copy_as_draft
+
+    draft = rule_set_copy_as_draft(source=RuleSet.objects.get(version=1),
+                                   actor=factories.UserFactory(username=f"rules_{partner.code}", is_staff=True))
+    return RuleSetActivationRequest.objects.create(rule_set=draft, effective_from=dt.date(2027, 1, 1))
+
+
 #: model label → (maker, the role that approves it as made)
 KIND_MAKERS = {
     "scoring.MonthlyAssessment": (MAKERS["assessment"], LEADER),
@@ -54,6 +64,7 @@ KIND_MAKERS = {
     "newspaper.ProductTest": (MAKERS["newspaper-test"], HEAD),
     "newspaper.Breach": (MAKERS["newspaper-breach"], HEAD),
     "newspaper.ScoreAction": (_score_action, LEADER),
+    "backtest.RuleSetActivationRequest": (_activation_request, LEADER),
 }
 
 
