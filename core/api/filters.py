@@ -35,38 +35,39 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
-class YearFilter(django_filters.NumberFilter):
-    """A calendar year, 1–9999 (anything else is a 400, never a date overflow)."""
+class _BoundedNumberFilter(django_filters.NumberFilter):
+    """A number between ``minimum`` and ``maximum`` (anything else is a 400, never a database overflow)."""
 
-    field_class = forms.IntegerField
+    minimum: int | Decimal
+    maximum: int | Decimal
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
+        kwargs.setdefault("min_value", self.minimum)
+        kwargs.setdefault("max_value", self.maximum)
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(_BoundedNumberFilter):
+    """A calendar year, 1–9999 (never a date overflow)."""
+
+    field_class = forms.IntegerField
+    minimum, maximum = 1, 9999
 
 
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": 36500})
-class DaysFilter(django_filters.NumberFilter):
-    """A number of days, 0–36500 (anything else is a 400, never a date overflow)."""
+class DaysFilter(_BoundedNumberFilter):
+    """A number of days, 0–36500 (never a date overflow)."""
 
     field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", 36500)
-        super().__init__(*args, **kwargs)
+    minimum, maximum = 0, 36500
 
 
 @extend_schema_field({"type": "number", "minimum": -99999.99, "maximum": 99999.99})
-class ScoreFilter(django_filters.NumberFilter):
+class ScoreFilter(_BoundedNumberFilter):
     """A score bound (up to 2 decimals, as scores are stored)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", Decimal("-99999.99"))
-        kwargs.setdefault("max_value", Decimal("99999.99"))
-        super().__init__(*args, **kwargs)
+    minimum, maximum = Decimal("-99999.99"), Decimal("99999.99")
 
 
 class PartnerCodeFilter(django_filters.CharFilter):

@@ -34,6 +34,7 @@ TRUE_WORDS = ("true", "1", "yes", "y", "是", "有", "√")
 FALSE_WORDS = ("false", "0", "no", "n", "否", "无", "×")
 _BOOLEANS = {**{word: True for word in TRUE_WORDS}, **{word: False for word in FALSE_WORDS}}
 BOOLEAN_HINT = "true/false/1/0/yes/no/是/否"
+_NOT_BOOLEAN = f"不是布尔值，可用：{BOOLEAN_HINT}"
 
 
 def cell_text(value: Any) -> str:
@@ -47,6 +48,18 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     return str(value)
+
+
+def looked_up(value: Any, table: dict[str, Any], *, problem: str, fallback=None) -> Any:
+    """What ``table`` (keyed by lower-cased spellings) holds for the cell's text, else ``fallback(text)``;
+    a ``FieldError`` quoting the text and ``problem`` when neither finds it."""
+    text = value if value.__class__ is str else cell_text(value)
+    found = table.get(text.lower())
+    if found is None and fallback is not None:
+        found = fallback(text)
+    if found is None:
+        raise FieldError(f"'{text}' {problem}")
+    return found
 
 
 class ImportContext:
@@ -125,17 +138,16 @@ class Choice(ColumnType):
         accepted = self.labels()
         with translation.override(settings.LANGUAGE_CODE):
             chinese = [(str(label), value) for value, label in self.choices.choices]
-        hint = " | ".join(self.choices.values)
+        problem = "不是有效值，可选：" + " | ".join(self.choices.values)
+
+        def only_partial_match(text):
+            if len(text) < 2:
+                return None
+            partial = {stored for label, stored in chinese if text in label}
+            return partial.pop() if len(partial) == 1 else None
 
         def convert(value):
-            text = value if value.__class__ is str else cell_text(value)
-            found = accepted.get(text.lower())
-            if found is None and len(text) >= 2:
-                partial = {stored for label, stored in chinese if text in label}
-                found = partial.pop() if len(partial) == 1 else None
-            if found is None:
-                raise FieldError(f"'{text}' 不是有效值，可选：{hint}")
-            return found
+            return looked_up(value, accepted, problem=problem, fallback=only_partial_match)
 
         return convert
 
@@ -149,11 +161,7 @@ class Boolean(ColumnType):
                 return value
             if isinstance(value, (int, float)) and value in (0, 1):
                 return bool(value)
-            text = value if value.__class__ is str else cell_text(value)
-            result = _BOOLEANS.get(text.lower())
-            if result is None:
-                raise FieldError(f"'{text}' 不是布尔值，可用：{BOOLEAN_HINT}")
-            return result
+            return looked_up(value, _BOOLEANS, problem=_NOT_BOOLEAN)
 
         return convert
 

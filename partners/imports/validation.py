@@ -153,52 +153,54 @@ def guarded(column: Column, parse, *, typed_cells: bool):
     """``parse`` behind the checks every column of its type needs (see above)."""
     column_type = column.type
     if isinstance(column_type, Text):
-        parse = _text_guard(parse)
+        parse = _checked_first(_check_text, parse)
     elif isinstance(column_type, (Money, Share, Count)):
-        parse = _number_guard(parse)
+        parse = _checked_first(_check_number, parse)
     elif isinstance(column_type, (Date, Month)):
-        parse = _date_guard(parse, column)
+        parse = _checked_first(_date_check(column), parse)
     if typed_cells:
-        parse = _unreadable_guard(parse)
+        parse = _checked_first(_check_readable, parse)
     return parse
 
 
-def _text_guard(parse):
-    def parse_text(raw):
-        if raw.__class__ is str:
-            if not raw.isprintable():  # cheap test first: ordinary text is printable
-                reason = unstorable_reason(raw)
-                if reason:
-                    raise FieldError(reason)
-            if _EXCEL_SCIENTIFIC(raw.strip()):
-                raise FieldError(
-                    f"'{raw.strip()}' 是 Excel 显示的科学计数法，原来的数字已丢失；"
-                    "请把该列设为“文本”格式后重新输入或导出"
-                )
-        elif raw.__class__ is float and abs(raw) >= _FLOAT_EXACT_LIMIT:
+def _checked_first(check, parse):
+    """``parse`` run only after ``check`` (which raises ``FieldError``) has passed the raw cell."""
+
+    def parse_checked(raw):
+        check(raw)
+        return parse(raw)
+
+    return parse_checked
+
+
+def _check_text(raw) -> None:
+    if raw.__class__ is str:
+        if not raw.isprintable():  # cheap test first: ordinary text is printable
+            reason = unstorable_reason(raw)
+            if reason:
+                raise FieldError(reason)
+        if _EXCEL_SCIENTIFIC(raw.strip()):
             raise FieldError(
-                f"数字 {raw:.15g} 超过 15 位有效数字，Excel 已丢失后面的位数；请把该列设为“文本”格式后重新输入"
+                f"'{raw.strip()}' 是 Excel 显示的科学计数法，原来的数字已丢失；"
+                "请把该列设为“文本”格式后重新输入或导出"
             )
-        return parse(raw)
-
-    return parse_text
-
-
-def _number_guard(parse):
-    def parse_number(raw):
-        if raw.__class__ is str:
-            text = raw.strip()
-            if text and not _PLAIN_NUMBER(text):
-                raise FieldError(not_plain_number_reason(text))
-        return parse(raw)
-
-    return parse_number
+    elif raw.__class__ is float and abs(raw) >= _FLOAT_EXACT_LIMIT:
+        raise FieldError(
+            f"数字 {raw:.15g} 超过 15 位有效数字，Excel 已丢失后面的位数；请把该列设为“文本”格式后重新输入"
+        )
 
 
-def _date_guard(parse, column: Column):
+def _check_number(raw) -> None:
+    if raw.__class__ is str:
+        text = raw.strip()
+        if text and not _PLAIN_NUMBER(text):
+            raise FieldError(not_plain_number_reason(text))
+
+
+def _date_check(column: Column):
     form = "YYYY-MM 形式的月份" if isinstance(column.type, Month) else "YYYY-MM-DD 形式的日期"
 
-    def parse_date(raw):
+    def check_date(raw) -> None:
         if raw.__class__ is str:
             if not raw.isascii():
                 raise FieldError(f"'{raw.strip()}' 不是 {form}：含全角或非 ASCII 字符，请改为半角数字")
@@ -206,18 +208,13 @@ def _date_guard(parse, column: Column):
             raise FieldError(
                 f"Excel 单元格 {raw:%Y-%m-%d %H:%M} 带有时间部分；{column.name} 只接受日期（请把单元格格式设为日期）"
             )
-        return parse(raw)
 
-    return parse_date
+    return check_date
 
 
-def _unreadable_guard(parse):
-    def parse_cell(raw):
-        if raw.__class__ is Unreadable:
-            raise FieldError(raw.reason)
-        return parse(raw)
-
-    return parse_cell
+def _check_readable(raw) -> None:
+    if raw.__class__ is Unreadable:
+        raise FieldError(raw.reason)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

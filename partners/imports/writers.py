@@ -112,12 +112,10 @@ class BulkWriter:
             if obj is None:
                 new.append(self.model(**values))
                 continue
-            diff = [field for field, value in values.items() if getattr(obj, field) != value]
+            diff = _apply_changes(obj, values)
             if not diff:
                 self.result.unchanged += 1
                 continue
-            for field in diff:
-                setattr(obj, field, values[field])
             changed.append(obj)
             changed_fields.update(diff)
         self.result.created += len(new)
@@ -234,12 +232,9 @@ class ContractsWriter(BulkWriter):
                 obj = Contract(**values)
                 self.result.created += 1
             else:
-                diff = [field for field, value in values.items() if getattr(obj, field) != value]
-                if not diff:
+                if not _apply_changes(obj, values):
                     self.result.unchanged += 1
                     continue
-                for field in diff:
-                    setattr(obj, field, values[field])
                 self.result.updated += 1
             if self.result.ok:
                 obj._history_user = self.user
@@ -445,6 +440,14 @@ class ComplaintsCopyWriter(BulkWriter):
                 defaults,
             )
             _expect(cursor.rowcount, created, "inserted")
+
+
+def _apply_changes(obj, values: dict[str, Any]) -> list[str]:
+    """Set on ``obj`` the values that differ from what it holds; return the names of the fields changed."""
+    diff = [field for field, value in values.items() if getattr(obj, field) != value]
+    for field in diff:
+        setattr(obj, field, values[field])
+    return diff
 
 
 def _expect(actual: int, counted: int, what: str) -> None:

@@ -28,6 +28,10 @@ def _require_editable(rule_set: RuleSet) -> None:
         )
 
 
+#: everything a draft takes over from its source's entries (the draft gets its own rule set and ids)
+_COPIED_ENTRY_FIELDS = ("key", "rule_id", "kind", "value", "unit", "description", "source", "assumed")
+
+
 @transaction.atomic
 def rule_set_copy_as_draft(*, source: RuleSet, actor=None, name: str = "", note: str = "") -> RuleSet:
     next_version = (RuleSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -40,17 +44,7 @@ def rule_set_copy_as_draft(*, source: RuleSet, actor=None, name: str = "", note:
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     RuleEntry.objects.bulk_create(
-        RuleEntry(
-            rule_set=draft,
-            key=entry.key,
-            rule_id=entry.rule_id,
-            kind=entry.kind,
-            value=entry.value,
-            unit=entry.unit,
-            description=entry.description,
-            source=entry.source,
-            assumed=entry.assumed,
-        )
+        RuleEntry(rule_set=draft, **{field: getattr(entry, field) for field in _COPIED_ENTRY_FIELDS})
         for entry in source.entries.all()
     )
     audit_record(obj=draft, action="rule_set_copy", actor=actor, reason=note, data={"from_version": source.version})
