@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import job_label
 from core.models import JobRun
 from core.months import add_months
 from core.selectors import approval_inbox
@@ -159,7 +160,11 @@ def sanctions_and_restrictions(*, on: dt.date) -> dict:
 
 
 def last_job_runs(limit: int = 8) -> list[JobRun]:
-    return list(JobRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    """The latest runs, each with ``label``: the job's registered (Chinese) name."""
+    runs = list(JobRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    for run in runs:
+        run.label = job_label(run.job)
+    return runs
 
 
 def dashboard_callback(request, context):

@@ -119,3 +119,10 @@ def test_a_failed_run_offers_a_rerun_with_its_job_and_period(ops_client):
     assert link in detail
     form = ops_client.get(reverse(START), {"job": "run_settlement", "period": "2026-10"}).content.decode()
     assert 'value="2026-10"' in form and '<option value="run_settlement" selected>' in form
+
+
+def test_the_list_and_its_filter_show_the_jobs_registered_labels(ops_client):
+    JobRun.objects.create(job="run_daily_notifications", key="2026-10-08", status=JobStatus.SUCCEEDED)
+    listing = ops_client.get(reverse("admin:core_jobrun_changelist")).content.decode()
+    assert "每日投诉通报" in listing and ">run_daily_notifications<" not in listing
+    assert "?job=run_daily_notifications" in listing

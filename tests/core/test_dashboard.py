@@ -52,3 +52,14 @@ def _pages_of(client, username, capsys):
     with capsys.disabled():
         print(f"\n{username}: " + ", ".join(f"{n} {ms} ms/{q} q" for n, ms, q in timings))
     assert all(ms < BUDGET_MS for _n, ms, _q in timings), timings
+
+
+def test_the_last_job_runs_show_the_jobs_registered_labels(client, staff_user):
+    from core.models import JobRun
+
+    JobRun.objects.create(job="run_daily_notifications", key="2026-10-08")
+    JobRun.objects.create(job="retired_job", key="2026-10")
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "<td>每日投诉通报</td>" in html and "run_daily_notifications" not in html
+    assert "<td>retired_job</td>" in html
