@@ -184,6 +184,16 @@ class ResultAdmin(ReadOnlyAdminMixin, ModelAdmin):
     def month_text(self, obj):
         return f"{obj.month:%Y-%m}"
 
+    def get_fieldsets(self, request, obj=None):
+        """The detail page shows the month as YYYY-MM (``month_text``), not as the date of its first day."""
+        return [(name, {**options, "fields": [("month_text" if field == "month" else field)
+                                              for field in options["fields"]]})
+                for name, options in super().get_fieldsets(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "month_text"] if "month_text" not in readonly else readonly
+
 
 class ApprovalAdminMixin:
     """The one way the admin changes an approval state: bulk actions on the list and buttons on the detail page,
