@@ -113,7 +113,8 @@ def breakdown_table(items, *, columns=None) -> str:
         ((format_html_join("", "<td>{}</td>", ((entry.get(key, ""),) for key, _label in columns)),)
          for entry in items),
     )
-    return format_html('<table class="breakdown"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, rows)
+    return format_html('<table class="breakdown readonly-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                       head, rows)
 
 
 def audit_rows(obj, limit: int = 50) -> list[dict]:
@@ -139,8 +140,8 @@ def audit_table(obj) -> str:
           r["reason"], r["rule_id"]) for r in rows),
     )
     return format_html(
-        '<table class="audit"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
-        "</thead><tbody>{}</tbody></table>",
+        '<table class="audit readonly-table"><thead><tr>'
+        "<th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
         _("时间"), _("动作"), _("状态"), _("操作人"), _("原因/意见"), _("规则"), body,
     )
 

@@ -171,7 +171,7 @@ class JobRunAdmin(_base_admin()):
             "", "<tr><th>{}</th><td>{}</td></tr>",
             ((COUNT_LABELS.get(key, key), value) for key, value in obj.counts.items()),
         )
-        return format_html('<table class="jobrun-counts"><tbody>{}</tbody></table>', rows)
+        return format_html('<table class="jobrun-counts readonly-table"><tbody>{}</tbody></table>', rows)
 
     @admin.display(description=_("再次运行"))
     def rerun_link(self, obj):

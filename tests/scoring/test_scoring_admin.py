@@ -60,6 +60,7 @@ def test_assessment_detail_shows_the_readable_breakdown(admin_client, data):
     page = admin_client.get(reverse("admin:scoring_monthlyassessment_change", args=[assessment.pk])).content.decode()
     assert "质万比 2.98 (298 件 × 10000 / 1,000,000 元) → 30" in page
     assert "计算明细" in page
+    assert 'class="breakdown readonly-table"' in page and "core/admin_tables.css" in page
 
 
 @pytest.mark.parametrize("make", [make_assessment, make_proposal])
