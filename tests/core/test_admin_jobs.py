@@ -52,7 +52,7 @@ def test_ops_starts_a_settlement_month_and_sees_who_when_and_the_counts_as_a_tab
     listing = ops_client.get(answer["Location"]).content.decode()
     assert "月度结算" in listing and "已运行完成" in listing and "启动作业" in listing
     detail = ops_client.get(reverse("admin:core_jobrun_change", args=[run.pk])).content.decode()
-    assert '<table class="jobrun-counts">' in detail and "<th>合同</th><td>1</td>" in detail
+    assert '<table class="jobrun-counts readonly-table">' in detail and "<th>合同</th><td>1</td>" in detail
     assert '"created"' not in detail  # not raw JSON
     assert "耗时" in detail and staff_user.username in detail
 
