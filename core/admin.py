@@ -113,7 +113,8 @@ def breakdown_table(items, *, columns=None) -> str:
         ((format_html_join("", "<td>{}</td>", ((entry.get(key, ""),) for key, _label in columns)),)
          for entry in items),
     )
-    return format_html('<table class="breakdown"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, rows)
+    return format_html('<table class="breakdown readonly-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                       head, rows)
 
 
 def audit_rows(obj, limit: int = 50) -> list[dict]:
@@ -139,8 +140,8 @@ def audit_table(obj) -> str:
           r["reason"], r["rule_id"]) for r in rows),
     )
     return format_html(
-        '<table class="audit"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
-        "</thead><tbody>{}</tbody></table>",
+        '<table class="audit readonly-table"><thead><tr>'
+        "<th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
         _("时间"), _("动作"), _("状态"), _("操作人"), _("原因/意见"), _("规则"), body,
     )
 
@@ -183,6 +184,16 @@ class ResultAdmin(ReadOnlyAdminMixin, ModelAdmin):
     @admin.display(description=_("月份"), ordering="month")
     def month_text(self, obj):
         return f"{obj.month:%Y-%m}"
+
+    def get_fieldsets(self, request, obj=None):
+        """The detail page shows the month as YYYY-MM (``month_text``), not as the date of its first day."""
+        return [(name, {**options, "fields": [("month_text" if field == "month" else field)
+                                              for field in options["fields"]]})
+                for name, options in super().get_fieldsets(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "month_text"] if "month_text" not in readonly else readonly
 
 
 class ApprovalAdminMixin:

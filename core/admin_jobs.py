@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .choices import JobStatus
-from .jobs import JobRefused, job_specs, stale_runs_fail
+from .jobs import JobRefused, job_label, job_specs, stale_runs_fail
 from .models import JobRun
 
 RUN_PERMISSION = "core.run_job"
@@ -32,10 +32,6 @@ COUNT_LABELS = {
     "candidates": _("参与判断"), "refused": _("已拒绝"),
     "checked": _("检查"), "flagged": _("预警"), "expired": _("已过期"), "products": _("产品"),
 }
-
-
-def job_label(name: str) -> str:
-    return next((str(spec.label) for spec in job_specs() if spec.name == name), name)
 
 
 def duration_text(run: JobRun) -> str:
@@ -97,9 +93,23 @@ def _base_admin():
     return admin.ModelAdmin
 
 
+class JobFilter(admin.SimpleListFilter):
+    """The job filter by the jobs' registered labels, not their internal names."""
+
+    title = _("作业")
+    parameter_name = "job"
+
+    def lookups(self, request, model_admin):
+        names = JobRun.objects.order_by("job").values_list("job", flat=True).distinct()
+        return [(name, job_label(name)) for name in names]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(job=self.value()) if self.value() else queryset
+
+
 class JobRunAdmin(_base_admin()):
     list_display = ["job_name", "key", "status", "progress_bar", "started_by", "started_at", "duration_display"]
-    list_filter = ["job", "status"]
+    list_filter = [JobFilter, "status"]
     search_fields = ["job", "key", "message"]
     fields = ["job_name", "key", "status", "progress_bar", "started_by", "started_at", "finished_at",
               "duration_display", "heartbeat_at", "counts_table", "message", "rerun_link"]
@@ -161,7 +171,7 @@ class JobRunAdmin(_base_admin()):
             "", "<tr><th>{}</th><td>{}</td></tr>",
             ((COUNT_LABELS.get(key, key), value) for key, value in obj.counts.items()),
         )
-        return format_html('<table class="jobrun-counts"><tbody>{}</tbody></table>', rows)
+        return format_html('<table class="jobrun-counts readonly-table"><tbody>{}</tbody></table>', rows)
 
     @admin.display(description=_("再次运行"))
     def rerun_link(self, obj):

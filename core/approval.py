@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from .audit import audit_record
-from .choices import ApprovalStatus, ApproverRole
+from .choices import ApprovalStatus, ApproverRole, AuditAction
 from .models import Approvable
 
 
@@ -140,7 +140,7 @@ def _transition(*, obj: Approvable, actor, method: str, action: str, reason: str
         except TransitionNotAllowed:
             raise ApprovalError(
                 _("%(obj)s 当前状态为“%(status)s”，不能执行“%(action)s”。")
-                % {"obj": locked, "status": locked.get_status_display(), "action": action},
+                % {"obj": locked, "status": locked.get_status_display(), "action": AuditAction(action).label},
                 code="transition_not_allowed",
             ) from None
         now = timezone.now()
@@ -189,7 +189,7 @@ def approval_refusal(*, user, obj: Approvable, action: str) -> str | None:
             return _("不能审批自己提交的结果。")
     if not can_proceed(getattr(obj, _METHODS[action])):
         return _("%(obj)s 当前状态为“%(status)s”，不能执行“%(action)s”。") % {
-            "obj": obj, "status": obj.get_status_display(), "action": action}
+            "obj": obj, "status": obj.get_status_display(), "action": AuditAction(action).label}
     problems = _problems(kind, obj, action)
     return " ".join(problems) if problems else None
 

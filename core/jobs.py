@@ -36,6 +36,7 @@ __all__ = [
     "heartbeat",
     "heartbeat_record_register",
     "job_register",
+    "job_label",
     "job_run",
     "job_specs",
     "stale_runs_fail",
@@ -93,6 +94,12 @@ def job_register(*, name: str, label: str, task: str, period: str, command: str 
 
 def job_specs() -> list[JobSpec]:
     return list(_JOBS.values())
+
+
+def job_label(name: str) -> str:
+    """The registered label of a job (its JobRun.job value), or the name itself for a job no longer registered."""
+    spec = _JOBS.get(name)
+    return str(spec.label) if spec else name
 
 
 # --- heartbeat and stale runs ---------------------------------------------------------------------------------------

@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ReadOnlyAdminMixin, TabularInline, ask_text
+from core.admin import (
+    ApprovalAdminMixin,
+    HistoryAdmin,
+    ModelAdmin,
+    ReadOnlyAdminMixin,
+    ResultAdmin,
+    TabularInline,
+    ask_text,
+)
 from core.choices import ApprovalStatus
 from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
@@ -78,17 +86,18 @@ class WeightProfileFilter(admin.SimpleListFilter):
 
 @admin.register(MonthlyCreditScore)
 class MonthlyCreditScoreAdmin(ReadOnlyAdminMixin, ExportAdminMixin, ApprovalAdminMixin, ItemsTableMixin, ModelAdmin):
-    list_display = ["partner", "month", "score", "grade", "monthly_score", "weight_profile_text", "status", "rule_set",
-                    "major_violation"]
+    list_display = ["partner", "month_text", "score", "grade", "monthly_score", "weight_profile_text", "status",
+                    "rule_set", "major_violation"]
     list_filter = ["status", "grade", "month", WeightProfileFilter]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "rule_set", "major_violation"]
     date_hierarchy = "month"
     inlines = [CreditSanctionInline]
-    fields = ["partner", "month", "score", "grade", "monthly_score", "weight_profile_text", "items_table", "rule_set",
-              "major_violation", "computed_at", "status", "submitted_by", "submitted_at", "approved_by",
+    fields = ["partner", "month_text", "score", "grade", "monthly_score", "weight_profile_text", "items_table",
+              "rule_set", "major_violation", "computed_at", "status", "submitted_by", "submitted_at", "approved_by",
               "approved_at"]
     readonly_fields = fields  # computed by run_credit_scoring
+    month_text = ResultAdmin.month_text
 
     @admin.display(description=_("权重档"), ordering="weight_profile")
     def weight_profile_text(self, obj):

@@ -36,7 +36,7 @@ class SettlementStatementAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmi
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "contract"]
     # money as "1,234,567.50" on the detail page too (the columns below)
-    readonly_fields = ["contract", "partner", "cooperation_type", "month", "rule_set", "revenue_money",
+    readonly_fields = ["contract", "partner", "cooperation_type", "month_text", "rule_set", "revenue_money",
                        "revenue_share", "payable_money", "warning_level", "warning_percent", "settled_money",
                        "extra_deductions_money", "write_downs_money", "adjustments_money", "brought_forward_money",
                        "offsets_money", "balance_money", "held_before_money", "released_money", "held_balance_money",

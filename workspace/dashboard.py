@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import job_label
 from core.models import JobRun
 from core.months import add_months
 from core.selectors import approval_inbox
@@ -21,6 +22,8 @@ from core.selectors import approval_inbox
 SCORE_BANDS = [("lt60", "<60", None, 60), ("60-80", "60–80", 60, 80), ("80-90", "80–90", 80, 90),
                ("gte90", "≥90", 90, None)]
 SOON_DAYS = 14
+#: heat-map cells at least this dark (share of the month's peak) get white numbers
+DARK_CELL_ALPHA = 0.5
 MOVERS = 5
 
 
@@ -28,6 +31,11 @@ def _url(name: str, **params) -> str:
     url = reverse(name)
     query = "&".join(f"{key}={value}" for key, value in params.items() if value not in (None, ""))
     return f"{url}?{query}" if query else url
+
+
+def _heat_cell(day: int, n: int, peak: int) -> dict:
+    alpha = round(n / peak, 2)
+    return {"day": day, "n": n, "alpha": alpha, "dark": alpha >= DARK_CELL_ALPHA}
 
 
 def notification_heatmap(*, on: dt.date, partners: int = 20) -> dict:
@@ -55,8 +63,7 @@ def notification_heatmap(*, on: dt.date, partners: int = 20) -> dict:
             "code": code, "name": name, "total": sum(by_partner[pid].values()),
             "url": _url("admin:scoring_dailynotification_changelist", partner__id__exact=pid,
                         date__year=month.year, date__month=month.month),
-            "cells": [{"day": day, "n": by_partner[pid].get(day, 0),
-                       "alpha": round(by_partner[pid].get(day, 0) / peak, 2)} for day in days],
+            "cells": [_heat_cell(day, by_partner[pid].get(day, 0), peak) for day in days],
         })
     return {"month": month, "days": days, "rows": rows}
 
@@ -159,7 +166,11 @@ def sanctions_and_restrictions(*, on: dt.date) -> dict:
 
 
 def last_job_runs(limit: int = 8) -> list[JobRun]:
-    return list(JobRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    """The latest runs, each with ``label``: the job's registered (Chinese) name."""
+    runs = list(JobRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit])
+    for run in runs:
+        run.label = job_label(run.job)
+    return runs
 
 
 def dashboard_callback(request, context):

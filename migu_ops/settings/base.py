@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -274,6 +275,8 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "workspace.dashboard.dashboard_callback",
+    # spacing and borders for the read-only tables of detail pages
+    "STYLES": [lambda request: static("core/admin_tables.css")],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": True,

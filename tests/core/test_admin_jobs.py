@@ -52,7 +52,7 @@ def test_ops_starts_a_settlement_month_and_sees_who_when_and_the_counts_as_a_tab
     listing = ops_client.get(answer["Location"]).content.decode()
     assert "月度结算" in listing and "已运行完成" in listing and "启动作业" in listing
     detail = ops_client.get(reverse("admin:core_jobrun_change", args=[run.pk])).content.decode()
-    assert '<table class="jobrun-counts">' in detail and "<th>合同</th><td>1</td>" in detail
+    assert '<table class="jobrun-counts readonly-table">' in detail and "<th>合同</th><td>1</td>" in detail
     assert '"created"' not in detail  # not raw JSON
     assert "耗时" in detail and staff_user.username in detail
 
@@ -119,3 +119,10 @@ def test_a_failed_run_offers_a_rerun_with_its_job_and_period(ops_client):
     assert link in detail
     form = ops_client.get(reverse(START), {"job": "run_settlement", "period": "2026-10"}).content.decode()
     assert 'value="2026-10"' in form and '<option value="run_settlement" selected>' in form
+
+
+def test_the_list_and_its_filter_show_the_jobs_registered_labels(ops_client):
+    JobRun.objects.create(job="run_daily_notifications", key="2026-10-08", status=JobStatus.SUCCEEDED)
+    listing = ops_client.get(reverse("admin:core_jobrun_changelist")).content.decode()
+    assert "每日投诉通报" in listing and ">run_daily_notifications<" not in listing
+    assert "?job=run_daily_notifications" in listing

@@ -16,6 +16,7 @@ from core.approval import (
     approvable_register,
     approval_approve,
     approval_bulk,
+    approval_refusal,
     approval_return,
     approval_submit,
 )
@@ -123,9 +124,15 @@ def test_self_approval_is_refused(assessment, division_leader, fresh):
 
 
 def test_approving_a_draft_is_not_a_transition(assessment, division_leader):
-    with pytest.raises(ApprovalError, match="草稿"):
+    with pytest.raises(ApprovalError, match="草稿") as refused:
         approval_approve(obj=assessment, actor=division_leader)
+    assert "不能执行“审批发布”" in refused.value.messages[0]
     assert not AuditEvent.objects.exists()
+
+
+def test_refusals_name_the_action_in_chinese(assessment, division_leader):
+    assert "不能执行“审批发布”" in approval_refusal(user=division_leader, obj=assessment, action="approve")
+    assert "不能执行“退回”" in approval_refusal(user=division_leader, obj=assessment, action="return")
 
 
 def test_return_needs_a_reason_then_resubmit_and_approve(assessment, staff_user, division_leader):

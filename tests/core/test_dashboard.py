@@ -48,3 +48,35 @@ def _pages_of(client, username, capsys):
     assert reverse("approval-inbox") in html and "?overdue=yes" in html
     with capsys.disabled():
         print(f"\n{username}: " + ", ".join(f"{n} {ms} ms/{q} q" for n, ms, q in timings))
+
+
+def test_the_last_job_runs_show_the_jobs_registered_labels(client, staff_user):
+    from core.models import JobRun
+
+    JobRun.objects.create(job="run_daily_notifications", key="2026-10-08")
+    JobRun.objects.create(job="retired_job", key="2026-10")
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "<td>每日投诉通报</td>" in html and "run_daily_notifications" not in html
+    assert "<td>retired_job</td>" in html
+
+
+def test_without_data_the_charts_say_so_instead_of_drawing_a_bare_axis(client, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert html.count("暂无数据") == 3 and "<canvas" not in html
+
+
+def test_the_darkest_heat_map_cells_have_white_numbers(client, staff_user):
+    import datetime as dt
+
+    from tests.factories import PartnerFactory
+    from tests.scoring.factories import make_notification
+
+    partner = PartnerFactory(code="H")
+    make_notification(partner, day=dt.date(2026, 10, 1), notifications=1)
+    make_notification(partner, day=dt.date(2026, 10, 2), notifications=4)
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'rgba(220,38,38,1.0); color: #fff" title="2日 4"' in html
+    assert 'rgba(220,38,38,0.25)" title="1日 1"' in html

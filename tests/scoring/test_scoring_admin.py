@@ -60,6 +60,15 @@ def test_assessment_detail_shows_the_readable_breakdown(admin_client, data):
     page = admin_client.get(reverse("admin:scoring_monthlyassessment_change", args=[assessment.pk])).content.decode()
     assert "质万比 2.98 (298 件 × 10000 / 1,000,000 元) → 30" in page
     assert "计算明细" in page
+    assert 'class="breakdown readonly-table"' in page and "core/admin_tables.css" in page
+
+
+@pytest.mark.parametrize("make", [make_assessment, make_proposal])
+def test_monthly_result_detail_pages_show_the_month_as_year_and_month(admin_client, make):
+    row = make(PartnerFactory(code="M"))
+    opts = type(row)._meta
+    page = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])).content.decode()
+    assert "2026-10" in page and "2026年10月1日" not in page
 
 
 @pytest.mark.parametrize(
