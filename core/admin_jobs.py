@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -16,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from .admin import ModelAdmin  # the project's admin base (imported last by core.admin)
 from .choices import JobStatus
 from .jobs import JobRefused, job_label, job_specs, stale_runs_fail
 from .models import JobRun
@@ -84,15 +84,6 @@ class JobStartForm(forms.Form):
         return data
 
 
-def _base_admin():
-    """The project's admin base class: unfold's when the theme is installed, Django's otherwise."""
-    if "unfold" in settings.INSTALLED_APPS:
-        from unfold.admin import ModelAdmin
-
-        return ModelAdmin
-    return admin.ModelAdmin
-
-
 class JobFilter(admin.SimpleListFilter):
     """The job filter by the jobs' registered labels, not their internal names."""
 
@@ -107,7 +98,7 @@ class JobFilter(admin.SimpleListFilter):
         return queryset.filter(job=self.value()) if self.value() else queryset
 
 
-class JobRunAdmin(_base_admin()):
+class JobRunAdmin(ModelAdmin):
     list_display = ["job_name", "key", "status", "progress_bar", "started_by", "started_at", "duration_display"]
     list_filter = [JobFilter, "status"]
     search_fields = ["job", "key", "message"]
@@ -216,6 +207,4 @@ class JobRunAdmin(_base_admin()):
         return TemplateResponse(request, "admin/core/jobrun/start.html", context)
 
 
-if admin.site.is_registered(JobRun):
-    admin.site.unregister(JobRun)
 admin.site.register(JobRun, JobRunAdmin)
