@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ApprovalAdminMixin, ModelAdmin
 from core.approval import approval_submit
 from core.exports import ExportAdminMixin
 from core.jobs import job_specs
 from core.months import format_month, previous_month
-from scoring.admin import ApprovalAdminMixin, RuleSetAdmin
+from scoring.admin import RuleSetAdmin
 from scoring.models import RuleSet
 
 from . import selectors, services
@@ -65,7 +66,7 @@ def _histogram_chart(report: BacktestReport) -> str:
 
 
 @admin.register(BacktestReport)
-class BacktestReportAdmin(admin.ModelAdmin):
+class BacktestReportAdmin(ModelAdmin):
     list_display = ["__str__", "rule_set", "baseline_version", "month_range", "rows_changed", "payout_change",
                     "created_at", "created_by"]
     list_filter = ["rule_set"]
@@ -114,7 +115,7 @@ class BacktestReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(BacktestRow)
-class BacktestRowAdmin(ExportAdminMixin, admin.ModelAdmin):
+class BacktestRowAdmin(ExportAdminMixin, ModelAdmin):
     list_display = ["partner", "cooperation_type", "month_text", "score_before", "score_after", "score_change",
                     "warning_level_before", "warning_level_after", "grade_before", "grade_after",
                     "payout_before", "payout_after", "payout_change", "moved"]
@@ -142,7 +143,7 @@ class BacktestRowAdmin(ExportAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RuleSetActivationRequest)
-class RuleSetActivationRequestAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+class RuleSetActivationRequestAdmin(ApprovalAdminMixin, ModelAdmin):
     list_display = ["__str__", "rule_set", "effective_from", "status", "report", "created_by", "created_at"]
     list_filter = ["status"]
     search_fields = ["rule_set__name", "note"]

@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.forms import ActionForm as UnfoldActionForm
 
-from core.admin import ApprovalAdminMixin, ResultAdmin
+from core.admin import ApprovalAdminMixin, HistoryAdmin, ModelAdmin, ResultAdmin, TabularInline
 from core.audit import audit_trail
 from core.exports import ExportAdminMixin
 from scoring.selectors import rule_book_in_force_or_oldest
@@ -77,7 +76,7 @@ class _ServiceForm(forms.ModelForm):
 
 
 @admin.register(NewspaperPartnerProfile)
-class NewspaperPartnerProfileAdmin(SimpleHistoryAdmin):
+class NewspaperPartnerProfileAdmin(HistoryAdmin):
     list_display = ["partner", "relation", "media_name"]
     list_filter = ["relation"]
     search_fields = ["partner__code", "partner__name", "media_name"]
@@ -116,7 +115,7 @@ class QualificationDocumentForm(forms.ModelForm):
 
 
 @admin.register(QualificationDocument)
-class QualificationDocumentAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class QualificationDocumentAdmin(ExportAdminMixin, HistoryAdmin):
     form = QualificationDocumentForm
     list_display = ["partner", "kind", "number", "issuer", "category", "held_by_parent", "valid_from", "valid_to",
                     "expiry_text"]
@@ -140,7 +139,7 @@ class QualificationDocumentAdmin(ExportAdminMixin, SimpleHistoryAdmin):
 # --- products and the launch ---------------------------------------------------------------------------------------
 
 
-class LaunchStepInline(admin.TabularInline):
+class LaunchStepInline(TabularInline):
     model = LaunchStep
     extra = 0
     fields = ["launch_round", "stage", "done_on", "done_by", "document", "document_file", "note"]
@@ -179,7 +178,7 @@ class LaunchActionForm(UnfoldActionForm):
 
 
 @admin.register(NewspaperProduct)
-class NewspaperProductAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class NewspaperProductAdmin(ExportAdminMixin, HistoryAdmin):
     form = ProductForm
     action_form = LaunchActionForm
     actions = ["record_next_stage", "start_test"]
@@ -267,7 +266,7 @@ class NewspaperProductAdmin(ExportAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CatalogueProduct)
-class CatalogueAdmin(ExportAdminMixin, admin.ModelAdmin):
+class CatalogueAdmin(ExportAdminMixin, ModelAdmin):
     exporter_class = CatalogueExporter
     list_display = ["name", "partner", "category", "editing_mode", "delivery_format", "frequency",
                     "suggested_price", "status", "listed_on"]
@@ -303,7 +302,7 @@ class TesterScoreForm(forms.ModelForm):
         return cleaned
 
 
-class TesterScoreInline(admin.TabularInline):
+class TesterScoreInline(TabularInline):
     model = TesterScore
     form = TesterScoreForm
     extra = 1
@@ -312,7 +311,7 @@ class TesterScoreInline(admin.TabularInline):
 
 
 @admin.register(ProductTest)
-class ProductTestAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+class ProductTestAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     exporter_class = ProductTestResultsExporter
     list_display = ["product", "launch_round", "start_date", "end_date", "scores_due_on", "average",
                     "decision", "summary_late", "status"]
@@ -386,7 +385,7 @@ class BreachForm(_ServiceForm):
 
 
 @admin.register(Breach)
-class BreachAdmin(ExportAdminMixin, ApprovalAdminMixin, SimpleHistoryAdmin):
+class BreachAdmin(ExportAdminMixin, ApprovalAdminMixin, HistoryAdmin):
     exporter_class = ProductRecordExporter
     form = BreachForm
     list_display = ["product", "breach_class", "occurred_on", "found_by", "status"]
@@ -435,7 +434,7 @@ class OperatingScoreAdmin(ExportAdminMixin, _ScoreResultMixin, ResultAdmin):
 
 
 @admin.register(ScoreAction)
-class ScoreActionAdmin(ExportAdminMixin, ApprovalAdminMixin, _ScoreResultMixin, SimpleHistoryAdmin):
+class ScoreActionAdmin(ExportAdminMixin, ApprovalAdminMixin, _ScoreResultMixin, HistoryAdmin):
     exporter_class = ProductRecordExporter
     list_display = ["product", "year", "kind", "score", "threshold", "proposed_on", "status"]
     list_filter = ["status", "kind", "year"]
