@@ -19,6 +19,7 @@ achieved rate, errors and the machine load.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -27,7 +28,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -103,8 +103,8 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     sys.exit(f"gunicorn did not answer: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
 
 
-class Client(threading.local):
-    """One keep-alive connection per thread."""
+class Client:
+    """One keep-alive connection (the staff requests, one at a time)."""
 
     def __init__(self, port: int):
         self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -119,45 +119,84 @@ class Client(threading.local):
             raise
 
 
-def open_loop(port: int, token: str, paths: list[str], rate: float, seconds: float, threads: int) -> dict:
-    """Requests scheduled at a fixed rate; latency from the scheduled start."""
+def open_loop(port: int, token: str, paths: list[str], rate: float, seconds: float, connections: int) -> dict:
+    """Requests scheduled at a fixed rate over ``connections`` keep-alive connections (asyncio, so the load
+    generator's own CPU use stays small beside the server on the same machine); latency from the scheduled
+    start, so a request waiting for a free connection counts its wait."""
+    return asyncio.run(_open_loop(port, token, paths, rate, seconds, connections))
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status, length, keep_alive, chunked = int(lines[0].split()[1]), 0, True, False
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name, value = name.strip().lower(), value.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"connection" and value == b"close":
+            keep_alive = False
+        elif name == b"transfer-encoding" and b"chunked" in value:
+            chunked = True
+    if not chunked:
+        await reader.readexactly(length)
+        return status, keep_alive
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        await reader.readexactly(size + 2)
+        if size == 0:
+            return status, keep_alive
+
+
+async def _open_loop(port: int, token: str, paths: list[str], rate: float, seconds: float, connections: int) -> dict:
     total = min(int(rate * seconds), MAX_REQUESTS)
+    requests = [
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Token {token}\r\n"
+        f"Accept: application/json\r\n\r\n".encode()
+        for path in paths
+    ]
+    queue: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    counter = iter(range(total))
-    client = Client(port)
-    start = time.perf_counter() + 0.2
 
-    def worker():
-        while True:
-            with lock:
-                number = next(counter, None)
-            if number is None:
-                return
-            scheduled = start + number / rate
-            pause = scheduled - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+    async def connection() -> None:
+        reader = writer = None
+        while (item := await queue.get()) is not None:
+            number, scheduled = item
+            failure = None
             try:
-                status, _ = client.get(paths[number % len(paths)], token)
+                if writer is None:
+                    reader, writer = await asyncio.open_connection(HOST, port)
+                writer.write(requests[number % len(requests)])
+                status, keep_alive = await asyncio.wait_for(_read_response(reader), timeout=30)
                 failure = None if status == 200 else f"HTTP {status}"
-            except Exception as exc:  # noqa: BLE001 - counted, not raised
+                if not keep_alive:
+                    writer.close()
+                    writer = None
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as exc:
                 failure = type(exc).__name__
-                client.__init__(port)
-            finished = time.perf_counter()
-            with lock:
-                latencies.append(finished - scheduled)
-                if failure:
-                    errors.append(failure)
+                if writer is not None:
+                    writer.close()
+                writer = None
+            latencies.append(time.perf_counter() - scheduled)
+            if failure:
+                errors.append(failure)
+        if writer is not None:
+            writer.close()
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    return summary(latencies, errors, elapsed)
+    pool = [asyncio.create_task(connection()) for _ in range(connections)]
+    start = time.perf_counter() + 0.2
+    for number in range(total):
+        scheduled = start + number / rate
+        pause = scheduled - time.perf_counter()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        queue.put_nowait((number, scheduled))
+    for _ in pool:
+        queue.put_nowait(None)
+    await asyncio.gather(*pool)
+    return summary(latencies, errors, time.perf_counter() - start)
 
 
 def closed_loop(port: int, token: str, path: str, requests: int) -> dict:
@@ -202,7 +241,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=200.0, help="partner requests per second (open loop)")
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--threads", type=int, default=32, help="client threads for the open loop")
+    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections of the open loop")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--staff-requests", type=int, default=100)
     parser.add_argument("--tickets", type=int, default=600, help="complaint tickets per partner (5 partners)")
@@ -220,8 +259,8 @@ def main() -> int:
         print(f"gunicorn on {HOST}:{port}, {args.workers} workers, production settings; load {load_before}",
               flush=True)
         paths = [f"/api/v1/{name}/" for name in PARTNER_LISTS]
-        open_loop(port, partner_token, paths, rate=min(args.rate, 50), seconds=2, threads=8)  # warm-up
-        partner = open_loop(port, partner_token, paths, args.rate, args.seconds, args.threads)
+        open_loop(port, partner_token, paths, rate=min(args.rate, 50), seconds=2, connections=8)  # warm-up
+        partner = open_loop(port, partner_token, paths, args.rate, args.seconds, args.connections)
         show(f"partner lists at {args.rate:.0f} req/s for {args.seconds:.0f} s", partner)
         staff = closed_loop(port, staff_token, "/api/v1/complaints/?page_size=500", args.staff_requests)
         show(f"staff complaints?page_size=500 ({staff['rows']} rows)", staff)

@@ -102,12 +102,18 @@ class StrictQueryFilterBackend(DjangoFilterBackend):
         if paginator is not None:
             known |= {getattr(paginator, "page_query_param", None), getattr(paginator, "page_size_query_param", None)}
         filterset_class = self.get_filterset_class(view, queryset)
+        filter_names = set()
         if filterset_class is not None:
-            known |= set(filterset_class.base_filters)
-            known |= {extra for name, f in filterset_class.base_filters.items() for extra in _widget_names(name, f)}
-        unknown = sorted(set(request.query_params) - known)
+            filter_names = set(filterset_class.base_filters)
+            filter_names |= {extra for name, f in filterset_class.base_filters.items()
+                             for extra in _widget_names(name, f)}
+        unknown = sorted(set(request.query_params) - known - filter_names)
         if unknown:
             raise ValidationError({name: ["未知的查询参数"] for name in unknown})
+        if not filter_names & set(request.query_params):
+            # No filter asked for: every filter would see an empty value and leave the rows as they are (no filter
+            # set here filters without a value), so skip building the filter set and its form on each request.
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset

@@ -6,6 +6,23 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """The first page reads one row more than it shows: when the list fits on it, its length is the count
+        and no ``COUNT(*)`` query runs (most partner lists are one page); otherwise the count is queried as usual.
+        Other pages are DRF's."""
+        page_size = self.get_page_size(request)
+        if not page_size or request.query_params.get(self.page_query_param, "1") != "1":
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        rows = list(queryset[: page_size + 1])
+        paginator = self.django_paginator_class(queryset, page_size)
+        paginator.count = len(rows) if len(rows) <= page_size else queryset.count()  # a cached_property: preset
+        self.page = paginator.page(1)
+        self.page.object_list = rows[:page_size]
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return self.page.object_list
+
     def get_page_size(self, request):
         """``page_size`` must be a whole number from 1 to ``max_page_size``: anything else is a 400
         naming the parameter (DRF's default silently falls back to the default size)."""

@@ -11,12 +11,19 @@ class ChoiceLabelField(serializers.CharField):
 
     def __init__(self, *, choices, **kwargs):
         self.labels = dict(choices)
+        self.resolved: dict = {}
         kwargs["read_only"] = True
         kwargs.setdefault("help_text", "中文名称（随 Accept-Language）")
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        return str(self.labels.get(value, value))
+        # A field lives for one request (DRF builds the fields per serializer), so one language: translate each
+        # label once, not once per row of a 500-row page.
+        try:
+            return self.resolved[value]
+        except KeyError:
+            label = self.resolved[value] = str(self.labels.get(value, value))
+            return label
 
 
 def _model_field(model, source: str) -> models.Field | None:
