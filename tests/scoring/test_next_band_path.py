@@ -340,7 +340,8 @@ def test_assessment_path_endpoint_scoped_like_the_assessment(partner_a, partner_
 def test_assessment_path_of_a_hand_made_row_says_it_does_not_match(staff_client, partner_a):
     assessment = make_assessment(partner_a, total=Decimal("80"))
     body = staff_client.get(reverse("assessment-path", args=[assessment.pk])).json()
-    assert (body["assessed_total"], body["total"], body["matches_assessment"]) == (80, 50, False)  # no revenue, no tickets: health 50 only
+    # no revenue and no tickets: recomputed, only the health item scores (50)
+    assert (body["assessed_total"], body["total"], body["matches_assessment"]) == (80, 50, False)
 
 
 @time_machine.travel(dt.datetime(2026, 10, 12, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
@@ -369,3 +370,27 @@ def test_warning_path_of_a_past_month_has_no_today(partner_a, staff_client):
     warning = make_warning(partner_a, notification_count=20, level=4)
     body = staff_client.get(reverse("warning-path", args=[warning.pk])).json()
     assert (body["status"], body["next_level"], body["today"]) == ("top", None, None)
+
+
+# --- The admin detail pages ---------------------------------------------------------------------------------------
+
+
+def test_admin_detail_pages_show_the_way_to_the_next_bracket_and_level(admin_client):
+    partner = PartnerFactory(code="AD1", name="管理测试")
+    set_revenue(partner, OCT, "1000000")
+    make_tickets(partner, OCT.replace(day=9), 298)
+    monthly_assessment_run(month=OCT)
+    page = admin_client.get(reverse("admin:scoring_monthlyassessment_change",
+                                    args=[MonthlyAssessment.objects.get().pk])).content.decode()
+    assert "距下一档" in page
+    # R-M-HEALTH: ratio 2.98 → 30; ≤ 2 gives 40
+    assert ("质万比 2.98，须 ≤ 2.00：不知情订购投诉不超过 200 件（现 298 件），"
+            "或按现投诉量信息费收入达到 1,490,000.00 元") in page
+    assert "月度考核总分未设分档（R-M-TOTAL" in page
+
+    for day in range(1, 10):
+        make_tickets(partner, OCT.replace(day=day), 25, cooperation_type=JOINT)
+        daily_notifications_run(day=OCT.replace(day=day))
+    warning = partner.monthly_warnings.get(cooperation_type=JOINT)
+    page = admin_client.get(reverse("admin:scoring_monthlywarning_change", args=[warning.pk])).content.decode()
+    assert "当月累计通报 9 次，再通报 1 次（累计 10 次）即达到 2 级预警" in page
