@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from core.admin import (
     ReadOnlyAdminMixin,
     ResultAdmin,
     TabularInline,
+    breakdown_table,
     money_text,
 )
 from core.exports import ExportAdminMixin
@@ -24,7 +26,7 @@ from enforcement.choices import RestrictedAction
 from enforcement.selectors import restriction_reason
 from partners.choices import CooperationType, PartnerClass
 
-from .choices import DurationUnit, RuleKind
+from .choices import DurationUnit, PathItem, PathStatus, RuleKind
 from .models import (
     DailyNotification,
     MonthlyAssessment,
@@ -36,6 +38,7 @@ from .models import (
 )
 from .rule_validation import validate_rule_value
 from .rules import fmt_duration
+from .selectors import assessment_path, warning_path
 from .services import rule_entry_update, rule_set_activate, rule_set_copy_as_draft
 
 # --- the rule-set page as a readable form ----------------------------------------------------------------------------
@@ -382,9 +385,27 @@ class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
                               "breakdown"]}),
         (_("依据"), {"fields": ["revenue", "incubation", "complaint_count", "health_ratio", "late_or_quality_count",
                               "upgraded_count", "computed_at"]}),
+        (_("距下一档"), {"fields": ["next_bracket_table"]}),
         (_("审批"), {"fields": ["submitted_by", "submitted_at", "approved_by", "approved_at", "audit_trail_table"]}),
     ]
-    readonly_fields = ["breakdown", "audit_trail_table"]
+    readonly_fields = ["breakdown", "audit_trail_table", "next_bracket_table"]
+
+    @admin.display(description=_("距下一档（合作方视图，同 API path/）"))
+    def next_bracket_table(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        path = assessment_path(assessment=obj)
+        rows = [{**entry, "item": PathItem(entry["item"]).label, "status": PathStatus(entry["status"]).label,
+                 "next_points": "—" if entry["next_points"] is None else entry["next_points"],
+                 "version": f"v{entry['rule_set_version']}"} for entry in path["items"]]
+        rows.append({"item": _("总分"), "rule": path["band_rule"], "points": path["total"],
+                     "next_points": path["total_if_all_lifted"], "detail": path["band_detail"],
+                     "version": f"v{path['rule_set_version']}"})
+        return breakdown_table(rows, columns=[
+            ("item", _("项目")), ("rule", _("规则")), ("version", _("规则集版本")), ("status", _("状态")),
+            ("points", _("当前得分")), ("next_points", _("升一档后")), ("total_gain", _("总分增加")),
+            ("detail", _("说明")),
+        ])
 
 
 @admin.register(PenaltyProposal)
@@ -427,8 +448,20 @@ class MonthlyWarningAdmin(ExportAdminMixin, ResultAdmin):
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner", "rule_set"]
     fields = ["partner", "cooperation_type", "month", "notification_count", "level", "reached_text", "rule_set",
-              "breakdown", "computed_at"]
-    readonly_fields = ["breakdown", "reached_text"]
+              "breakdown", "computed_at", "next_level_table"]
+    readonly_fields = ["breakdown", "reached_text", "next_level_table"]
+
+    @admin.display(description=_("距下一档（合作方视图，同 API path/）"))
+    def next_level_table(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        path = warning_path(warning=obj, today=timezone.localdate())
+        rows = [{"rule": path["rule"], "version": f"v{path['rule_set_version']}", "detail": path["detail"]}]
+        if path["today"]:
+            rows.append({"rule": path["today"]["rule"], "version": f"v{path['today']['rule_set_version']}",
+                         "detail": path["today"]["detail"]})
+        return breakdown_table(rows, columns=[("rule", _("规则")), ("version", _("规则集版本")),
+                                              ("detail", _("说明"))])
 
     @admin.display(description=_("各级别首次达到日期"))
     def reached_text(self, obj):

@@ -1,6 +1,10 @@
 """Read endpoints for notifications, warnings, assessments and penalty proposals; staff approval actions."""
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
@@ -8,11 +12,13 @@ from core.exports import ExportViewSetMixin
 
 from .filters import AssessmentFilter, NotificationFilter, PenaltyProposalFilter, WarningFilter
 from .models import DailyNotification, MonthlyWarning
-from .selectors import assessments_for_list, penalty_proposals_for_list
+from .selectors import assessment_path, assessments_for_list, penalty_proposals_for_list, warning_path
 from .serializers import (
+    AssessmentPathSerializer,
     AssessmentSerializer,
     NotificationSerializer,
     PenaltyProposalSerializer,
+    WarningPathSerializer,
     WarningSerializer,
 )
 
@@ -26,20 +32,33 @@ class NotificationViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadO
 
 
 class WarningViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly warning levels (R-D-WARN) with the day each level was first reached."""
+    """Monthly warning levels (R-D-WARN) with the day each level was first reached. ``path/``: the notifications
+    left before the next level."""
 
     queryset = MonthlyWarning.objects.select_related("partner", "rule_set")
     serializer_class = WarningSerializer
     filterset_class = WarningFilter
 
+    @extend_schema(responses=WarningPathSerializer)
+    @action(detail=True, methods=["get"])
+    def path(self, request, pk=None):
+        return Response(WarningPathSerializer(warning_path(warning=self.get_object(),
+                                                           today=timezone.localdate())).data)
+
 
 class AssessmentViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly assessments (R-M-*) with their breakdown; partners see approved (published) ones only."""
+    """Monthly assessments (R-M-*) with their breakdown; partners see approved (published) ones only.
+    ``path/``: per item, what lifts it to its next bracket."""
 
     queryset = assessments_for_list()
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     published_only_for_partners = True
+
+    @extend_schema(responses=AssessmentPathSerializer)
+    @action(detail=True, methods=["get"])
+    def path(self, request, pk=None):
+        return Response(AssessmentPathSerializer(assessment_path(assessment=self.get_object())).data)
 
 
 class PenaltyProposalViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedMixin,

@@ -24,7 +24,12 @@ from .models import (
     RuleSet,
     UpgradedComplaintInclusion,
 )
-from .rules import AssessmentInputs
+from .rules import (
+    AssessmentInputs,
+    assessment_next_bracket_path,
+    daily_next_notification_path,
+    warning_next_level_path,
+)
 
 
 class NoRuleSetInForce(LookupError):
@@ -381,3 +386,73 @@ def assessments_for_list() -> QuerySet[MonthlyAssessment]:
 
 def penalty_proposals_for_list() -> QuerySet[PenaltyProposal]:
     return PenaltyProposal.objects.select_related("partner", "rule_set", "superseded_by")
+
+
+# --- The partner's path to the next bracket and the next warning level ------------------------------------------
+
+
+def assessment_inputs_of(*, assessment: MonthlyAssessment) -> AssessmentInputs:
+    """The inputs an assessment was computed on: its stored figures (revenue, tickets, deductions, incubation)
+    and the month's contribution record (the bonus lines, R-M-BONUS), which the assessment does not copy."""
+    contribution = (
+        MonthlyContribution.objects.filter(
+            partner_id=assessment.partner_id, cooperation_type=assessment.cooperation_type, month=assessment.month
+        )
+        .values("marketing_resources", "marketing_includes_client_promotion", "cash_contribution", "ad_sales",
+                "active_users")
+        .first()
+    ) or {}
+    upgraded = tuple(
+        UpgradedComplaintInclusion.objects.filter(assessment=assessment)
+        .order_by("ticket__ticket_id")
+        .values_list("ticket__ticket_id", flat=True)
+    )
+    if len(upgraded) != assessment.upgraded_count:  # the stored count is the result; ids only name the tickets
+        upgraded = tuple(f"#{n + 1}" for n in range(assessment.upgraded_count))
+    return AssessmentInputs(
+        month=assessment.month,
+        cooperation_type=assessment.cooperation_type,
+        revenue=assessment.revenue,
+        complaint_count=assessment.complaint_count,
+        # R-M-INCUB: the stored flag is the result; the start month only decides the flag (month 1 of incubation)
+        incubation_start=assessment.month if assessment.incubation else None,
+        marketing_resources=contribution.get("marketing_resources", False),
+        marketing_includes_client_promotion=contribution.get("marketing_includes_client_promotion", False),
+        cash_contribution=contribution.get("cash_contribution", Decimal("0.00")),
+        ad_sales=contribution.get("ad_sales", Decimal("0.00")),
+        active_users=contribution.get("active_users", 0),
+        late_or_quality_count=assessment.late_or_quality_count,
+        upgraded_ticket_ids=upgraded,
+    )
+
+
+def assessment_path(*, assessment: MonthlyAssessment) -> dict:
+    """What would lift each item of the assessment to its next bracket, from the assessment's own rule set."""
+    path = assessment_next_bracket_path(
+        inputs=assessment_inputs_of(assessment=assessment), book=rule_book_for(assessment.rule_set)
+    )
+    # the path is recomputed from the inputs; say so when they no longer give the stored total (data corrected
+    # after the assessment was computed, or a result entered by hand)
+    path["matches_assessment"] = to_decimal(path["total"]) == assessment.total
+    return {"id": assessment.pk, "partner": assessment.partner.code, "cooperation_type": assessment.cooperation_type,
+            "month": assessment.month, "assessed_total": assessment.total, **path}
+
+
+def warning_path(*, warning: MonthlyWarning, today: dt.date) -> dict:
+    """Notifications left before the warning's next level (its own rule set) and, when ``today`` falls in the
+    warning's month, today's tickets left before the next daily notification (the set in force today)."""
+    path = warning_next_level_path(notification_count=warning.notification_count,
+                                   book=rule_book_for(warning.rule_set))
+    day = None
+    if warning.month <= today <= month_end(warning.month):
+        try:
+            _, day_book = rule_book_in_force(on=today)
+        except NoRuleSetInForce:
+            day_book = rule_book_for(warning.rule_set)
+        count = ComplaintTicket.objects.filter(
+            partner_id=warning.partner_id, cooperation_type=warning.cooperation_type, received_on=today,
+            category=ComplaintCategory.UNKNOWING_SUBSCRIPTION,
+        ).count()
+        day = {"date": today, **daily_next_notification_path(complaint_count=count, book=day_book)}
+    return {"id": warning.pk, "partner": warning.partner.code, "cooperation_type": warning.cooperation_type,
+            "month": warning.month, **path, "today": day}

@@ -44,6 +44,27 @@ def test_partner_sees_only_its_own_rows(prefix, viewset, basename, partner_a, pa
     assert partner_a_client.get(own_detail).status_code == 200
 
 
+DETAIL_READS = [(p, v, b, a.url_name) for p, v, b in REGISTRY for a in v.get_extra_actions()
+                if a.detail and "get" in a.mapping]
+
+
+def test_the_detail_reads_are_walked():
+    assert {(b, name) for _, _, b, name in DETAIL_READS} >= {
+        ("credit-score", "path"), ("assessment", "path"), ("warning", "path")}
+
+
+@pytest.mark.parametrize(("prefix", "viewset", "basename", "name"), DETAIL_READS,
+                         ids=[f"{b}-{name}" for _, _, b, name in DETAIL_READS])
+def test_partner_reads_the_detail_actions_of_its_own_rows_only(prefix, viewset, basename, name, partner_a, partner_b,
+                                                               partner_a_client):
+    own = MAKERS[basename](partner_a)
+    foreign = MAKERS[basename](partner_b)
+    foreign_url = reverse(f"{basename}-{name}", args=[_lookup_value(viewset, foreign)])
+    assert partner_a_client.get(foreign_url).status_code == 404
+    response = partner_a_client.get(reverse(f"{basename}-{name}", args=[_lookup_value(viewset, own)]))
+    assert response.status_code == 200, response.content
+
+
 @pytest.mark.parametrize(("prefix", "viewset", "basename"), REGISTRY, ids=[b for _, _, b in REGISTRY])
 def test_anonymous_and_unbound_users_are_refused(prefix, viewset, basename, client, django_user_model):
     assert client.get(reverse(f"{basename}-list")).status_code in (401, 403)
