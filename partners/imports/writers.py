@@ -342,6 +342,8 @@ class ComplaintsCopyWriter(BulkWriter):
 
     stage = "partners_import_complaint_stage"
     copies_text = True
+    #: the partner ids the staged rows reference (a query), if not every staged row's
+    partner_ids_sql = ""
 
     def consume(self, rows):
         table = self.model._meta.db_table
@@ -442,11 +444,11 @@ class ComplaintsCopyWriter(BulkWriter):
                 f"COPY {self.raw} ({', '.join(cells)}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
                 stream, 1 << 16,
             )
+        total = cursor.rowcount
         if stream.quoted:
             return None
-        # Python's csv module gives '' where COPY gives NULL (an empty unquoted field); a record whose cells
-        # are all blank (spaces) is skipped, as the row loop does.
-        blank = f"btrim(concat({', '.join(cells)}), E' \t') = ''"
+        # Python's csv module gives '' where COPY gives NULL (an empty unquoted field). A record of blank
+        # cells (the row loop skips it) has no plain ticket id: such a file takes the row loop.
         texts = [(column, cells[index]) for column, index in zip(plan.columns, plan.indexes, strict=True)
                  if not column.type.cacheable]
         plain = " AND ".join(  # NULL (a blank cell) is not plain: coalesced to false below
@@ -454,18 +456,16 @@ class ComplaintsCopyWriter(BulkWriter):
             rf"AND {cell} !~ '^[+-]?[0-9](\.[0-9]+)?[eE]\+[0-9]+$')"
             for column, cell in texts
         ) or "true"
-        longest = f"greatest({', '.join(f'length({cell})' for cell in cells)})"
-        cursor.execute(
-            f"SELECT count(*) FILTER (WHERE NOT ({blank})), "
-            f"count(*) FILTER (WHERE NOT ({blank}) AND NOT coalesce({plain}, false)), "
-            f"count(*) FILTER (WHERE {longest} > {int(CSV_FIELD_LIMIT)}) FROM {self.raw}"
-        )
-        total, not_plain, too_long = cursor.fetchone()
-        if not total or not_plain or too_long:
+        # the parsers refuse over-long values of the columns read; an ignored column's cell must fit the csv
+        # module's field limit too (the row loop's reader refuses the file otherwise)
+        ignored = [cell for index, cell in enumerate(cells) if index not in plan.indexes]
+        too_long = " OR ".join(f"length({cell}) > {int(CSV_FIELD_LIMIT)}" for cell in ignored) or "false"
+        cursor.execute(f"SELECT 1 FROM {self.raw} WHERE NOT coalesce({plain}, false) OR {too_long} LIMIT 1")
+        if not total or cursor.fetchone() is not None:
             return None
         mapped = [(column, cells[index]) for column, index in zip(plan.columns, plan.indexes, strict=True)
                   if column.type.cacheable]
-        spellings = self._spellings(cursor, [cell for _column, cell in mapped], blank)
+        spellings = self._spellings(cursor, [cell for _column, cell in mapped])
         if spellings is None:
             return None
         joins, selected = [], []
@@ -494,21 +494,24 @@ class ComplaintsCopyWriter(BulkWriter):
             # LEFT JOIN on a unique key: every spelling has its value (checked above), and a statement that
             # does not read a column skips its join
             joins.append(f"LEFT JOIN {name} AS m{offset} ON m{offset}.raw = coalesce(r.{cells[index]}, '')")
+            if field.column == "partner_id":
+                # the partners to check are the file's spellings' (each one referenced by a row)
+                self.partner_ids_sql = f"SELECT value FROM {name}"
             selected.append(f"m{offset}.value AS {qn(field.column)}")
         cursor.execute(
             f"CREATE TEMPORARY VIEW {self.view} AS SELECT r.line, {', '.join(selected)} "
-            f"FROM {self.raw} AS r {' '.join(joins)} WHERE NOT ({blank})"
+            f"FROM {self.raw} AS r {' '.join(joins)}"
         )
         return total
 
-    def _spellings(self, cursor, cells: list[str], blank: str) -> dict[str, list[str]] | None:
+    def _spellings(self, cursor, cells: list[str]) -> dict[str, list[str]] | None:
         """Every distinct spelling of each low-cardinality column (one scan), or None if one has too many."""
         if not cells:
             return {}
         values = ", ".join(f"coalesce({cell}, '') AS {cell}" for cell in cells)
         cursor.execute(
             f"SELECT grouping({', '.join(cells)}), {', '.join(cells)} FROM "
-            f"(SELECT {values} FROM {self.raw} WHERE NOT ({blank})) AS s "
+            f"(SELECT {values} FROM {self.raw}) AS s "
             f"GROUP BY GROUPING SETS ({', '.join(f'({cell})' for cell in cells)})"
         )
         found: dict[str, list[str]] = {cell: [] for cell in cells}
@@ -592,9 +595,10 @@ class ComplaintsCopyWriter(BulkWriter):
         except DatabaseError:
             return False
         partners = connection.ops.quote_name(Partner._meta.db_table)
+        referenced = self.partner_ids_sql or f"SELECT partner_id FROM {self.stage}"
         cursor.execute(
-            f"SELECT (SELECT count(DISTINCT partner_id) FROM {self.stage}), count(*) FROM ("
-            f"SELECT id FROM {partners} WHERE id IN (SELECT partner_id FROM {self.stage}) FOR KEY SHARE) AS locked"
+            f"SELECT (SELECT count(DISTINCT partner_id) FROM ({referenced}) AS r (partner_id)), count(*) FROM ("
+            f"SELECT id FROM {partners} WHERE id IN ({referenced}) FOR KEY SHARE) AS locked"
         )
         wanted, found = cursor.fetchone()
         if wanted != found:

@@ -62,8 +62,7 @@ PLAIN = [
     ("labels and padding", FULL + "T1, PA ,数字产品销售渠道, 2026-03-01 , 广东 ,其他,是,否,\n"
      "T2,PB,SALES_CHANNEL,2026-03-02,北京,Other,YES,n, 2026-04-01\n"),
     ("partial label", FULL + "T1,PA,销售渠道,2026-03-01,,,,,\n"),
-    ("blank optional cells and empty lines of cells", FULL + "T1,PA,sales_channel,2026-03-01,,,,,\n,,,,,,,,\n"
-     "T2,PA,sales_channel,2026-03-02,,,,,\n"),
+    ("blank optional cells", FULL + "T1,PA,sales_channel,2026-03-01,,,,,\nT2,PA,sales_channel,2026-03-02,,,,,\n"),
     ("crlf and bom", "\ufeff" + FULL.replace("\n", "\r\n") + "T1,PA,sales_channel,2026-03-01,,,,,\r\n"),
     ("unknown column, fewer columns", "ticket_id,note,partner_code,cooperation_type,received_on\n"
      "T1,随便写,PA,sales_channel,2026-03-01\nT-2/a b,,PB,joint_membership,2026-03-31\n"),
@@ -124,6 +123,7 @@ BAD = [
      "2026-10-01,false\n"),
     ("NUL byte", SHORT + OK + "T\x002,PA,sales_channel,2026-10-01,false\n"),
     ("only a header", SHORT),
+    ("lines of empty cells", SHORT + OK + ",,,,\n  ,,,,\nT2,PA,sales_channel,2026-10-01,maybe\n"),
 ]
 
 
@@ -142,10 +142,10 @@ def test_a_bad_file_gets_the_row_loops_errors_and_nothing_is_written(tmp_path, p
 
 
 def test_duplicates_are_reported_by_the_sql_path_with_the_files_line_numbers(tmp_path, partner_a, paths):
-    content = SHORT + OK + ",,,,\nT2,PA,sales_channel,2026-10-01,false\nT1,PA,sales_channel,2026-10-02,true\n"
+    content = SHORT + OK + "T2,PA,sales_channel,2026-10-01,false\nT1,PA,sales_channel,2026-10-02,true\n"
     result = run("complaints", csv_file(tmp_path, content))
     assert paths == [True]
-    assert messages(result) == ["row 5: ticket_id: 与第 2 行的 ticket_id 相同（文件内重复）"]
+    assert messages(result) == ["row 4: ticket_id: 与第 2 行的 ticket_id 相同（文件内重复）"]
     assert not ComplaintTicket.objects.exists()
 
 
@@ -200,3 +200,9 @@ def test_a_dry_run_counts_and_writes_nothing(tmp_path, partner_a, paths):
     assert _counts(result) == (True, 2, 1, 0, 1)
     assert snapshot() == before
     assert paths == [True, True]
+
+
+def test_lines_of_empty_cells_are_skipped_as_the_row_loop_does(tmp_path, partner_a, paths):
+    result = run("complaints", csv_file(tmp_path, SHORT + OK + ",,,,\n , ,,,\nT2,PA,sales_channel,2026-10-01,1\n"))
+    assert paths == [False]  # no ticket id on those lines: not the plain form
+    assert _counts(result) == (True, 2, 2, 0, 0)
