@@ -376,7 +376,7 @@ class ComplaintsCopyWriter(BulkWriter):
 
     # -- the SQL path: PostgreSQL reads the CSV itself ------------------------------------------------------
     raw = "partners_import_complaint_raw"
-    typed = "partners_import_complaint_typed"
+    view = "partners_import_complaint_view"
 
     def consume_csv(self, table, ctx):
         """Let PostgreSQL parse the file (``COPY … FORMAT csv`` into a temporary text table) and check it
@@ -411,12 +411,13 @@ class ComplaintsCopyWriter(BulkWriter):
         table_name = self.model._meta.db_table
         stage_columns = [self.model._meta.get_field(name).column for name in self.fields]
         with connection.cursor() as cursor:
-            self.stage = self.typed
+            self.stage = self.view
             self._report_duplicates(cursor)
             checked = time.perf_counter()
             if self.result.ok:
                 self._upsert(cursor, table_name, stage_columns, total)
-            cursor.execute(f"DROP TABLE IF EXISTS {self.typed}")
+            cursor.execute(f"DROP VIEW IF EXISTS {self.view}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.raw}")
         logger.info(
             "complaints %s: %d rows read by PostgreSQL and checked in %.2f s, duplicates checked in %.2f s, "
             "upsert in %.2f s", self.result.file_name, total, staged - started, checked - staged,
@@ -425,11 +426,11 @@ class ComplaintsCopyWriter(BulkWriter):
         return True
 
     def _stage_csv(self, cursor, binary, ctx) -> int | None:
-        """COPY the file into the raw table, check it, write the typed rows; the number of data rows, or None."""
+        """COPY the file into the raw table, check it, build the typed view; the number of data rows, or None."""
         qn = connection.ops.quote_name
         plan = self.plan
         cells = [f"c{index}" for index in range(plan.width)]
-        cursor.execute(f"DROP TABLE IF EXISTS {self.typed}")
+        cursor.execute(f"DROP VIEW IF EXISTS {self.view}")
         cursor.execute(f"DROP TABLE IF EXISTS {self.raw}")
         # line: every record is one line here (no quotes, no blank lines), the header being line 1
         cursor.execute(
@@ -490,19 +491,19 @@ class ComplaintsCopyWriter(BulkWriter):
                 f"INSERT INTO {name} SELECT * FROM unnest(%s::text[], %s::{field.db_type(connection)}[])",
                 [raws, values],
             )
-            # every spelling has its value (checked above): the LEFT JOIN keeps every row
+            # LEFT JOIN on a unique key: every spelling has its value (checked above), and a statement that
+            # does not read a column skips its join
             joins.append(f"LEFT JOIN {name} AS m{offset} ON m{offset}.raw = coalesce(r.{cells[index]}, '')")
             if field.column == "partner_id":
                 # the partners to check are the file's spellings' (each one referenced by a row)
                 self.partner_ids_sql = f"SELECT value FROM {name}"
             selected.append(f"m{offset}.value AS {qn(field.column)}")
-        # typed once: the duplicate check, the counting join and the writes then read plain typed rows
-        # (a view re-joining the spelling tables made the counting join four times slower)
+        # A view, not a typed copy: writing the typed rows into a second temporary table once made the 1 M-row
+        # re-import slower (41.97 / 51.58 s against 27.07 / 31.93 s in the same benchmark conditions).
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {self.typed} ON COMMIT DROP AS SELECT r.line, {', '.join(selected)} "
+            f"CREATE TEMPORARY VIEW {self.view} AS SELECT r.line, {', '.join(selected)} "
             f"FROM {self.raw} AS r {' '.join(joins)}"
         )
-        cursor.execute(f"DROP TABLE {self.raw}")
         return total
 
     def _spellings(self, cursor, cells: list[str]) -> dict[str, list[str]] | None:
