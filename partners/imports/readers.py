@@ -69,7 +69,17 @@ class CsvTable(Table):
 
     def __init__(self, binary: IO[bytes]):
         super().__init__()
-        self._text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        self.binary = binary
+        self._start()
+
+    def rewind(self) -> None:
+        """Read the file again from its first data row (after the complaint import's SQL path declined it)."""
+        self.close()
+        self.binary.seek(0)
+        self._start()
+
+    def _start(self) -> None:
+        self._text = io.TextIOWrapper(self.binary, encoding="utf-8-sig", newline="")
         self._reader = csv.reader(self._text)
         header = None
         try:

@@ -16,7 +16,7 @@ from partners.models import ImportRun
 
 from .columns import ImportContext
 from .errors import FILE, FileRejected, RowError
-from .readers import encoding_error, open_table
+from .readers import CsvTable, encoding_error, open_table
 from .result import ImportResult
 from .specs import spec_for
 from .validation import plan_for, validated_rows
@@ -87,13 +87,20 @@ def _import(spec, binary, result: ImportResult, *, user, dry_run: bool, on_progr
                 result.add_warning(warning)
             plan = plan_for(spec, spec.canonical_header(table.header), result)
             writer_class = spec.writer_class()
-            rows = validated_rows(
-                table.rows(), plan=plan, ctx=ImportContext(), result=result, row_check=spec.row_check,
-                on_progress=on_progress, as_text=writer_class.copies_text,
-                exact_width=table.exact_width, typed_cells=table.typed_cells,
-            )
             writer = writer_class(spec=spec, plan=plan, result=result, user=user, dry_run=dry_run)
-            writer.consume(rows)
+            ctx = ImportContext()
+            # A CSV in the plain form may be read and checked by PostgreSQL itself (complaints); any other file,
+            # or any doubt, takes the row loop below, which also writes the error report.
+            if isinstance(table, CsvTable) and writer.consume_csv(table, ctx):
+                if on_progress is not None:
+                    on_progress(result.rows)
+            else:
+                rows = validated_rows(
+                    table.rows(), plan=plan, ctx=ctx, result=result, row_check=spec.row_check,
+                    on_progress=on_progress, as_text=writer_class.copies_text,
+                    exact_width=table.exact_width, typed_cells=table.typed_cells,
+                )
+                writer.consume(rows)
         finally:
             table.close()
         if result.rows == 0 and result.ok:

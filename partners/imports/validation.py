@@ -97,7 +97,7 @@ def validated_rows(
     """
     steps = []
     for column, index in zip(plan.columns, plan.indexes, strict=True):
-        parse = guarded(column, column.parser(ctx), typed_cells=typed_cells)
+        parse = cell_parser(column, ctx, typed_cells=typed_cells)
         if as_text:
             parse = _as_text(parse)
         if column.type.cacheable:
@@ -161,6 +161,12 @@ def guarded(column: Column, parse, *, typed_cells: bool):
     if typed_cells:
         parse = _checked_first(_check_readable, parse)
     return parse
+
+
+def cell_parser(column: Column, ctx: ImportContext, *, typed_cells: bool):
+    """The one parser of a column's cells (trim, blank, required, the guards, the conversion): the loop below
+    and the complaint import's SQL path (``writers.ComplaintsCopyWriter.consume_csv``) both use it."""
+    return guarded(column, column.parser(ctx), typed_cells=typed_cells)
 
 
 def _checked_first(check, parse):

@@ -1,0 +1,208 @@
+"""PostgreSQL complaint import, SQL path: the database reads and checks a plain CSV itself (docs/imports.md).
+
+What users rely on: the same tickets stored, the same counts, the same ``row N: column: reason`` errors and
+nothing written, whichever path read the file; a re-import writes nothing at all.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from partners.imports.writers import ComplaintsCopyWriter
+from partners.models import ComplaintTicket
+
+from .import_support import csv_file, messages, run, snapshot
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="the SQL path is PostgreSQL's"
+    ),
+]
+
+FULL = "ticket_id,partner_code,cooperation_type,received_on,province,category,handled_late,quality_failed,upgraded_on\n"
+SHORT = "ticket_id,partner_code,cooperation_type,received_on,handled_late\n"
+
+
+@pytest.fixture
+def paths(monkeypatch):
+    """Which path read each import: True = the SQL path, False = the row loop."""
+    taken = []
+    original = ComplaintsCopyWriter.consume_csv
+
+    def spy(self, table, ctx):
+        done = original(self, table, ctx)
+        taken.append(done)
+        return done
+
+    monkeypatch.setattr(ComplaintsCopyWriter, "consume_csv", spy)
+    return taken
+
+
+def _row_loop_only(monkeypatch):
+    monkeypatch.setattr(ComplaintsCopyWriter, "consume_csv", lambda self, table, ctx: False)
+
+
+def _stored():
+    return sorted(ComplaintTicket.objects.values_list(
+        "ticket_id", "partner__code", "cooperation_type", "received_on", "province", "category", "handled_late",
+        "quality_failed", "upgraded_on",
+    ))
+
+
+def _counts(result):
+    return result.ok, result.rows, result.created, result.updated, result.unchanged
+
+
+# Files in the plain form, with the spellings users type: labels, padding, Chinese booleans, blank optional
+# cells, lines of empty cells, CRLF line ends, a BOM, an unknown column.
+PLAIN = [
+    ("codes", FULL + "T1,PA,sales_channel,2026-03-01,广东,other,true,0,2026-03-20\n"
+     "T2,PB,joint_membership,2026-03-02,,unknowing_subscription,false,1,\n"),
+    ("labels and padding", FULL + "T1, PA ,数字产品销售渠道, 2026-03-01 , 广东 ,其他,是,否,\n"
+     "T2,PB,SALES_CHANNEL,2026-03-02,北京,Other,YES,n, 2026-04-01\n"),
+    ("partial label", FULL + "T1,PA,销售渠道,2026-03-01,,,,,\n"),
+    ("blank optional cells", FULL + "T1,PA,sales_channel,2026-03-01,,,,,\nT2,PA,sales_channel,2026-03-02,,,,,\n"),
+    ("crlf and bom", "\ufeff" + FULL.replace("\n", "\r\n") + "T1,PA,sales_channel,2026-03-01,,,,,\r\n"),
+    ("unknown column, fewer columns", "ticket_id,note,partner_code,cooperation_type,received_on\n"
+     "T1,随便写,PA,sales_channel,2026-03-01\nT-2/a b,,PB,joint_membership,2026-03-31\n"),
+]
+
+
+@pytest.mark.parametrize("content", [case[1] for case in PLAIN], ids=[case[0] for case in PLAIN])
+def test_a_plain_file_is_read_by_postgresql_and_stores_what_the_row_loop_stores(
+    tmp_path, partner_a, partner_b, paths, monkeypatch, content
+):
+    path = csv_file(tmp_path, content)
+    result = run("complaints", path)
+    assert paths == [True]
+    stored = _stored()
+    counts = _counts(result)
+    assert result.ok and result.created == len(stored) > 0
+    ComplaintTicket.objects.all().delete()
+
+    _row_loop_only(monkeypatch)
+    python = run("complaints", path)
+    assert _counts(python) == counts
+    assert _stored() == stored
+
+
+def test_values_of_a_plain_file_are_stored_converted(tmp_path, partner_a, partner_b, paths):
+    run("complaints", csv_file(tmp_path, PLAIN[1][1]))
+    assert paths == [True]
+    first = ComplaintTicket.objects.get(ticket_id="T1")
+    assert (first.partner, first.cooperation_type, str(first.received_on), first.province, first.category,
+            first.handled_late, first.quality_failed, first.upgraded_on) == (
+        partner_a, "sales_channel", "2026-03-01", "广东", "other", True, False, None)
+    second = ComplaintTicket.objects.get(ticket_id="T2")
+    assert (second.partner, second.category, second.handled_late, str(second.upgraded_on)) == (
+        partner_b, "other", True, "2026-04-01")
+
+
+OK = "T1,PA,sales_channel,2026-10-01,false\n"
+
+# Bad files: the errors must be the row loop's own, in the same order, with nothing written.
+BAD = [
+    ("unknown partner", SHORT + OK + "T2,NOPE,sales_channel,2026-10-01,false\n"),
+    ("impossible date", SHORT + OK + "T2,PA,sales_channel,2026-02-30,false\n"),
+    ("full-width date", SHORT + OK + "T2,PA,sales_channel,２０２６-10-01,false\n"),
+    ("bad boolean", SHORT + OK + "T2,PA,sales_channel,2026-10-01,maybe\n"),
+    ("unknown type", SHORT + OK + "T2,PA,cable_tv,2026-10-01,false\n"),
+    ("blank required cell", SHORT + OK + "T2,PA,,2026-10-01,false\n"),
+    ("duplicate ticket", SHORT + OK + "T2,PA,sales_channel,2026-10-01,false\nT1,PA,sales_channel,2026-10-02,true\n"),
+    ("duplicate after an empty line of cells", SHORT + OK + ",,,,\nT1,PA,sales_channel,2026-10-02,true\n"),
+    ("scientific ticket id", SHORT + OK + "9.87654E+11,PA,sales_channel,2026-10-01,false\n"),
+    ("ticket id too long", SHORT + OK + "T" * 65 + ",PA,sales_channel,2026-10-01,false\n"),
+    ("blank ticket id", SHORT + OK + ",PA,sales_channel,2026-10-01,false\n"),
+    ("short row", SHORT + OK + "T2,PA,sales_channel,2026-10-01\n"),
+    ("long row", SHORT + OK + "T2,PA,sales_channel,2026-10-01,false,x\n"),
+    ("blank line between rows", SHORT + OK + "\nT2,PA,sales_channel,2026-10-01,nope\n"),
+    ("quoted field", SHORT + OK + '"T2",PA,sales_channel,2026-10-01,nope\n'),
+    ("quote inside a field", SHORT + OK + 'T"2"3,PA,sales_channel,2026-10-01,false\nT4,PA,x,2026-10-01,false\n'),
+    ("multi-line quoted field", SHORT + '"T\n1",PA,sales_channel,2026-10-01,false\nT2,NOPE,sales_channel,'
+     "2026-10-01,false\n"),
+    ("NUL byte", SHORT + OK + "T\x002,PA,sales_channel,2026-10-01,false\n"),
+    ("only a header", SHORT),
+    ("lines of empty cells", SHORT + OK + ",,,,\n  ,,,,\nT2,PA,sales_channel,2026-10-01,maybe\n"),
+]
+
+
+@pytest.mark.parametrize("content", [case[1] for case in BAD], ids=[case[0] for case in BAD])
+def test_a_bad_file_gets_the_row_loops_errors_and_nothing_is_written(tmp_path, partner_a, monkeypatch, content):
+    path = csv_file(tmp_path, content)
+    before = snapshot()
+    result = run("complaints", path)
+    assert not result.ok and result.error_count > 0
+    assert snapshot() == before
+
+    _row_loop_only(monkeypatch)
+    python = run("complaints", path)
+    assert messages(result) == messages(python)
+    assert (result.error_count, result.rows) == (python.error_count, python.rows)
+
+
+def test_duplicates_are_reported_by_the_sql_path_with_the_files_line_numbers(tmp_path, partner_a, paths):
+    content = SHORT + OK + "T2,PA,sales_channel,2026-10-01,false\nT1,PA,sales_channel,2026-10-02,true\n"
+    result = run("complaints", csv_file(tmp_path, content))
+    assert paths == [True]
+    assert messages(result) == ["row 4: ticket_id: 与第 2 行的 ticket_id 相同（文件内重复）"]
+    assert not ComplaintTicket.objects.exists()
+
+
+def test_a_gbk_file_far_from_its_header_gets_the_encoding_message(tmp_path, partner_a, paths):
+    # the first 100,000 bytes are UTF-8 (they pass the header reading), then a GBK line: COPY refuses it
+    ok = "".join(f"T{n},PA,sales_channel,2026-10-01,false\n" for n in range(3000))
+    path = csv_file(tmp_path, (SHORT + ok).encode() + "T9,PA,销售渠道,2026-10-01,否\n".encode("gbk"))
+    result = run("complaints", path)
+    assert paths == [False]
+    assert messages(result) == [
+        "row 3002: file: 不是 UTF-8 编码（1 行无法按 UTF-8 解码，首个在第 3002 行，看起来是 GBK/GB18030 编码）；"
+        "请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，或用编辑器转换为 UTF-8 后重新导入"
+    ]
+    assert not ComplaintTicket.objects.exists()
+
+
+def _versions():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ticket_id, xmin::text, ctid::text FROM partners_complaintticket ORDER BY ticket_id")
+        return cursor.fetchall()
+
+
+def test_a_reimport_changes_nothing_and_a_changed_row_is_the_only_one_rewritten(
+    tmp_path, partner_a, partner_b, paths
+):
+    rows = "".join(f"T{n},{'PA' if n % 2 else 'PB'},sales_channel,2026-03-{n % 28 + 1:02d},,,false,0,\n"
+                   for n in range(50))
+    path = csv_file(tmp_path, FULL + rows)
+    assert _counts(run("complaints", path)) == (True, 50, 50, 0, 0)
+    stored, versions = _stored(), _versions()
+
+    again = run("complaints", path)
+    assert _counts(again) == (True, 50, 0, 0, 50)
+    assert _stored() == stored
+    assert _versions() == versions  # not one row rewritten (same row version, same place)
+
+    changed = csv_file(tmp_path, FULL + rows.replace("T7,PA,sales_channel,2026-03-08,,,false", "T7,PA,sales_channel,"
+                                                     "2026-03-08,,,true"), name="changed.csv")
+    assert _counts(run("complaints", changed)) == (True, 50, 0, 1, 49)
+    after = dict((ticket, version) for ticket, *version in _versions())
+    before = dict((ticket, version) for ticket, *version in versions)
+    assert [ticket for ticket in before if before[ticket] != after[ticket]] == ["T7"]
+    assert ComplaintTicket.objects.get(ticket_id="T7").handled_late is True
+    assert paths == [True, True, True]
+
+
+def test_a_dry_run_counts_and_writes_nothing(tmp_path, partner_a, paths):
+    run("complaints", csv_file(tmp_path, SHORT + OK))
+    before = snapshot()
+    result = run("complaints", csv_file(tmp_path, SHORT + OK + "T2,PA,sales_channel,2026-10-02,true\n",
+                                        name="more.csv"), dry_run=True)
+    assert _counts(result) == (True, 2, 1, 0, 1)
+    assert snapshot() == before
+    assert paths == [True, True]
+
+
+def test_lines_of_empty_cells_are_skipped_as_the_row_loop_does(tmp_path, partner_a, paths):
+    result = run("complaints", csv_file(tmp_path, SHORT + OK + ",,,,\n , ,,,\nT2,PA,sales_channel,2026-10-01,1\n"))
+    assert paths == [False]  # no ticket id on those lines: not the plain form
+    assert _counts(result) == (True, 2, 2, 0, 0)
