@@ -11,7 +11,13 @@ from core.bulk import BATCH
 
 from .assessment import ASSESSMENT_FIELDS, monthly_assessment_approved, monthly_assessment_run
 from .jobs import daily_notifications_job, month_end_job, monthly_assessment_job
-from .month_end import month_notifications_run, month_notifications_write_sql
+from .month_end import (
+    month_end_counts_merge,
+    month_end_has_protected_results,
+    month_end_shards,
+    month_notifications_run,
+    month_notifications_write_sql,
+)
 from .notifications import daily_notifications_run, daily_notifications_write_python
 from .notifications_pg import daily_notifications_write_sql
 from .penalties import (
@@ -47,7 +53,10 @@ __all__ = [
     "daily_notifications_run",
     "daily_notifications_write_python",
     "daily_notifications_write_sql",
+    "month_end_counts_merge",
+    "month_end_has_protected_results",
     "month_end_job",
+    "month_end_shards",
     "month_notifications_run",
     "month_notifications_write_sql",
     "monthly_assessment_approved",

@@ -60,16 +60,15 @@ def _assessment_values(inputs: AssessmentInputs, result: AssessmentResult, rule_
 
 
 def _assessments_write(*, month: dt.date, create: list[dict], update: list[tuple[MonthlyAssessment, dict]]) -> None:
-    """New results as drafts and changed ones (draft or returned: their approval columns are kept) written from
-    plain tuples, one ``INSERT … ON CONFLICT`` per batch (``core.bulk.raw_upsert``), no model instances."""
-    unique = ["partner", "cooperation_type", "month"]
-    fields = ["partner_id", "cooperation_type", *ASSESSMENT_FIELDS]
-    raw_upsert(MonthlyAssessment, [(*values["key"], *(values[f] for f in ASSESSMENT_FIELDS), ApprovalStatus.DRAFT)
-                                   for values in create],
-               fields=[*fields, "status"], fixed={"month": month}, unique=unique)
-    raw_upsert(MonthlyAssessment, [(row.partner_id, row.cooperation_type, *(values[f] for f in ASSESSMENT_FIELDS))
-                                   for row, values in update],
-               fields=fields, fixed={"month": month}, unique=unique)
+    """New results as drafts and changed ones (draft or returned: their status and approval columns are kept)
+    written from plain tuples, one ``INSERT … ON CONFLICT`` per batch (``core.bulk.raw_upsert``), no model
+    instances."""
+    rows = [(*values["key"], *(values[f] for f in ASSESSMENT_FIELDS), ApprovalStatus.DRAFT) for values in create]
+    # a changed row keeps its status (draft or returned; the row is locked): written back as read
+    rows += [(row.partner_id, row.cooperation_type, *(values[f] for f in ASSESSMENT_FIELDS), row.status)
+             for row, values in update]
+    raw_upsert(MonthlyAssessment, rows, fields=["partner_id", "cooperation_type", *ASSESSMENT_FIELDS, "status"],
+               fixed={"month": month}, unique=["partner", "cooperation_type", "month"])
 
 
 @transaction.atomic
@@ -84,7 +83,7 @@ def monthly_assessment_run(
     assessment that counts them, so none is ever counted twice (R-M-UPGRADE-ONCE).
     """
     month = month.replace(day=1)
-    serialize_runs("scoring.assessment", month)
+    serialize_runs("scoring.assessment", month, shard=f"{partners[0]}-{partners[1]}" if partners else "")
     rule_set, book = rule_book_in_force(on=month)
     month_inputs = assessment_inputs_for_month(month=month, partners=partners)
     inputs = month_inputs.inputs

@@ -9,6 +9,7 @@ thresholds of each day's rule set passed as arrays); SQLite runs the per-day Pyt
 import datetime as dt
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from core.bulk import serialize_runs
@@ -49,7 +50,7 @@ def month_notifications_run(
     days = month_days(month, through)
     if progress:
         progress.set_total(3)
-    serialize_runs("scoring.daily", month)
+    serialize_runs("scoring.daily", month, shard=f"{partners[0]}-{partners[1]}" if partners else "")
     if _set_based():
         counts = month_notifications_write_sql(days=days, partners=partners)
     else:
@@ -236,3 +237,56 @@ def month_notifications_write_sql(*, days: list[dt.date], partners: PartnerRange
         created, updated, deleted, notified, notifications = cursor.fetchone()
     return {"notified": notified, "notifications": int(notifications), "created": created, "updated": updated,
             "deleted": deleted}
+
+
+# --- the month end over several workers: shards by partner range ---------------------------------------------------
+
+
+def month_end_shards(*, month: dt.date, count: int) -> list[tuple[int, int]]:
+    """``count`` inclusive partner-id ranges splitting the month's complaint tickets about evenly (the tickets are
+    the work: counting them per day and for the assessment). Ranges cover every partner id, so each
+    partner-type of the month falls in exactly one shard."""
+    from partners.models import Partner
+
+    month = month.replace(day=1)
+    ids = list(Partner.objects.order_by("pk").values_list("pk", flat=True))
+    if not ids or count <= 1:
+        return [(0, (ids[-1] if ids else 0) + 1_000_000_000)]
+    per_partner = dict(
+        ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=month_end(month))
+        .order_by().values("partner_id").annotate(n=Count("id")).values_list("partner_id", "n")
+    )
+    total = sum(per_partner.values()) or len(ids)
+    bounds, running, low = [], 0, 0
+    for pk in ids:
+        running += per_partner.get(pk, 0) or (0 if per_partner else 1)
+        if len(bounds) < count - 1 and running >= total * (len(bounds) + 1) / count:
+            bounds.append((low, pk))
+            low = pk + 1
+    bounds.append((low, ids[-1] + 1_000_000_000))
+    return bounds
+
+
+def month_end_has_protected_results(*, month: dt.date) -> bool:
+    """Whether the month has results a job may refuse to change (approved proposals, submitted or approved
+    assessments). Shards commit one by one, so only a month without them runs sharded: its shards cannot be
+    refused, and the month is written whole or (a shard failing) retried shard by shard, idempotently."""
+    from core.choices import PROTECTED_STATUSES
+
+    from ..models import MonthlyAssessment
+
+    month = month.replace(day=1)
+    return (PenaltyProposal.objects.filter(month=month, status__in=PROTECTED_STATUSES).exists()
+            or MonthlyAssessment.objects.filter(month=month, status__in=PROTECTED_STATUSES).exists())
+
+
+def month_end_counts_merge(results: list[dict]) -> dict[str, int]:
+    """The shards' counts added up (the final step of the sharded month end)."""
+    merged: dict[str, int] = {}
+    for counts in results:
+        for name, value in counts.items():
+            if name == "days":
+                merged[name] = max(merged.get(name, 0), value)
+            elif isinstance(value, int):
+                merged[name] = merged.get(name, 0) + value
+    return merged
