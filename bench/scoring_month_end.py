@@ -261,6 +261,7 @@ def record_figures(figures: dict, month: dt.date) -> None:
             "ratio": f"{figures['ratio_daily_vs_floor']:.2f}×", "target": "(the day-by-day path)",
         })
     for row in rows:
+        row["load"] = figures["load"]
         row["figure"], row["value"] = row["figure"].rsplit(": ", 1)
         row["reference"], row["reference_value"] = row["reference"].rsplit(": ", 1)
     record(f"scoring_month_end_{figures['tickets'] // 1_000_000}m", rows)

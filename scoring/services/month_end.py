@@ -13,12 +13,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from core.bulk import serialize_runs
+from core.choices import PROTECTED_STATUSES
 from core.jobs import JobProgress
 from core.months import month_end
 from partners.choices import ComplaintCategory
-from partners.models import ComplaintTicket
+from partners.models import ComplaintTicket, Partner
 
-from ..models import DailyNotification, MonthlyWarning, PenaltyProposal
+from ..models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
 from ..rules import daily_notification_detail
 from ..selectors import in_partner_range, rule_book_in_force, rule_books_in_force
 from .notifications import daily_notifications_write_python
@@ -246,8 +247,6 @@ def month_end_shards(*, month: dt.date, count: int) -> list[tuple[int, int]]:
     """``count`` inclusive partner-id ranges splitting the month's complaint tickets about evenly (the tickets are
     the work: counting them per day and for the assessment). Ranges cover every partner id, so each
     partner-type of the month falls in exactly one shard."""
-    from partners.models import Partner
-
     month = month.replace(day=1)
     ids = list(Partner.objects.order_by("pk").values_list("pk", flat=True))
     if not ids or count <= 1:
@@ -271,10 +270,6 @@ def month_end_has_protected_results(*, month: dt.date) -> bool:
     """Whether the month has results a job may refuse to change (approved proposals, submitted or approved
     assessments). Shards commit one by one, so only a month without them runs sharded: its shards cannot be
     refused, and the month is written whole or (a shard failing) retried shard by shard, idempotently."""
-    from core.choices import PROTECTED_STATUSES
-
-    from ..models import MonthlyAssessment
-
     month = month.replace(day=1)
     return (PenaltyProposal.objects.filter(month=month, status__in=PROTECTED_STATUSES).exists()
             or MonthlyAssessment.objects.filter(month=month, status__in=PROTECTED_STATUSES).exists())

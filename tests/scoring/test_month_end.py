@@ -176,8 +176,10 @@ def test_month_end_refuses_and_writes_nothing_when_an_approved_proposal_would_ch
     top = PenaltyProposal.objects.get(partner=a, superseded_by__isnull=True)
     approval_approve(obj=approval_submit(obj=top, actor=staff_user), actor=division_leader)
     before = snapshot()
-    # corrected data: A's tickets of the 14th are gone, so level 4 is no longer reached (R-D-APPROVAL)
-    ComplaintTicket.objects.filter(partner=a, received_on=OCT.replace(day=14)).delete()
+    # corrected data: A's tickets of the 12th are gone, so level 4 (20 notifications) is reached on the 13th, not
+    # the 12th: an approved proposal would change (R-D-APPROVAL)
+    assert top.level == 4 and top.reached_on == OCT.replace(day=12)
+    ComplaintTicket.objects.filter(partner=a, received_on=OCT.replace(day=12)).delete()
     with pytest.raises(JobRefused, match="已审批"):
         month_end_job(month=OCT)
     assert snapshot() == before
