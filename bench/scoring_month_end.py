@@ -210,11 +210,11 @@ def main() -> None:
             else:
                 elapsed, peak = run_jobs_in_child(month, what)
                 rss[what].append(peak)
-            if what != "sql" and what not in rows:
-                rows[what] = snapshot(connection)
             if run:
                 times[what].append(elapsed)
             print(f"  run {run}{' (warm-up)' if not run else ''}: {what} {elapsed:.2f} s", flush=True)
+            if what != "sql" and what not in rows:
+                rows[what] = snapshot(connection)
     reset_results(connection)
     run_jobs_in_child(month, "month_end")
     summary = check_same_numbers(sql_result, month)

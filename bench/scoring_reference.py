@@ -441,7 +441,7 @@ TABLES = {
         "WHERE s.id = t.superseded_by_id), superseded_at IS NOT NULL"),
     "core_auditevent": ("content_type_id, object_repr, action, actor_id, reason, rule_id, from_status, to_status, "
                         "data - 'superseded_by', (SELECT p.level FROM scoring_penaltyproposal p "
-                        "WHERE p.id::text = t.object_id)"),
+                        "WHERE p.id = t.object_id::bigint)"),
     "scoring_monthlyassessment": ("partner_id, cooperation_type, month, status, revenue, complaint_count, "
                                   "health_ratio, incubation, revenue_score, health_score, bonus_score, "
                                   "deduction_score, late_or_quality_count, upgraded_count, total, rule_set_id, "
