@@ -68,7 +68,7 @@ def celery_worker_process():
         pytest.skip("the worker needs a PostgreSQL database it can share with the test")
     queue = f"test-scoring-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "migu_ops.settings.test",
-           "REDIS_URL": os.environ["REDIS_URL"]}
+           "REDIS_URL": os.environ["REDIS_URL"], "CELERY_TEST_WORKER": "1"}
     log = Path(f"/tmp/{queue}.log")
     with log.open("w") as handle:
         process = subprocess.Popen(
