@@ -60,6 +60,9 @@ bench-import: install
 bench: install
 	$(BIN)/python bench/import_complaints.py --record
 	$(BIN)/python bench/api_load.py --record
+	$(BIN)/python bench/scoring_generate.py --preset small
+	$(BIN)/python bench/scoring_month_end.py --daily --record
+	if [ -n "$$REDIS_URL" ]; then $(BIN)/python bench/scoring_month_end_workers.py --record; fi
 	$(BIN)/python bench/figures.py
 
 clean:

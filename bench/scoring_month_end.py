@@ -43,10 +43,15 @@ def reset_results(connection) -> None:
         cursor.execute(f"TRUNCATE {', '.join(RESULT_TABLES)} RESTART IDENTITY CASCADE")
 
 
-def run_jobs(month: dt.date) -> None:
+def run_jobs(month: dt.date, entry: str = "month_end") -> None:
+    """``daily``: ``daily_notifications_job`` for every day, then ``monthly_assessment_job``; ``month_end``: the
+    month-end entry the commands and tasks use (``month_end_job``: all days in one pass, then the assessment)."""
     from core.months import month_end
-    from scoring.services import daily_notifications_job, monthly_assessment_job
+    from scoring.services import daily_notifications_job, month_end_job, monthly_assessment_job
 
+    if entry == "month_end":
+        month_end_job(month=month)
+        return
     day = month
     while day <= month_end(month):
         daily_notifications_job(day=day)
@@ -54,10 +59,10 @@ def run_jobs(month: dt.date) -> None:
     monthly_assessment_job(month=month)
 
 
-def run_jobs_in_child(month: dt.date) -> tuple[float, float]:
+def run_jobs_in_child(month: dt.date, entry: str) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of the jobs in a fresh interpreter."""
     output = subprocess.run(
-        [sys.executable, __file__, "--month", f"{month:%Y-%m}", "--jobs-only"],
+        [sys.executable, __file__, "--month", f"{month:%Y-%m}", "--jobs-only", entry],
         check=True, capture_output=True, text=True, env=os.environ.copy(),
     ).stdout
     figures = json.loads(output.strip().splitlines()[-1])
@@ -152,9 +157,13 @@ def check_same_numbers(sql: dict, month: dt.date) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--month", default="2026-10")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--daily", action="store_true",
+                        help="also time the 31 daily runs + the assessment (today's day-by-day path)")
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--jobs-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to bench/results/ for the table of bench/README.md (bench/figures.py)")
+    parser.add_argument("--jobs-only", choices=["daily", "month_end"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     django_setup()
     from django.db import connection
@@ -163,11 +172,12 @@ def main() -> None:
 
     if args.jobs_only:
         started = time.perf_counter()
-        run_jobs(parse_month(args.month))
+        run_jobs(parse_month(args.month), args.jobs_only)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps({"seconds": seconds, "peak_rss_mb": peak}))
         return
+    from bench.scoring_reference import run_reference, snapshot
     from partners.models import ComplaintTicket
     from scoring.selectors import rule_book_in_force
 
@@ -175,38 +185,86 @@ def main() -> None:
     _, book = rule_book_in_force(on=month)
     threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
     tickets = ComplaintTicket.objects.count()
-    print(f"{tickets:,} tickets; month {month:%Y-%m}; {args.runs} timed runs after a warm-up", flush=True)
+    candidates = ["floor", "month_end", *(["daily"] if args.daily else []), "sql"]
+    print(f"{tickets:,} tickets; month {month:%Y-%m}; {args.runs} timed runs after a warm-up; load "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
 
-    jobs_times, sql_times, jobs_rss, sql_result = [], [], [], None
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    rss: dict[str, list[float]] = {"month_end": [], "daily": []}
+    rows: dict[str, dict] = {}
+    floor_steps: list[dict] = []
+    sql_result = None
     for run in range(args.runs + 1):
-        reset_results(connection)
-        connection.close()  # the child writes; this connection must not hold old snapshots or locks
-        order = ["sql", "jobs"] if run % 2 == 0 else ["jobs", "sql"]
+        order = candidates if run % 2 == 0 else list(reversed(candidates))
         for what in order:
+            reset_results(connection)
+            connection.close()  # the child writes; this connection must not hold old snapshots or locks
             if what == "sql":
                 started = time.perf_counter()
                 sql_result = run_sql(connection, month, threshold, step)
                 elapsed = time.perf_counter() - started
+            elif what == "floor":
+                started = time.perf_counter()
+                floor_steps.append(run_reference(connection, month))
+                elapsed = time.perf_counter() - started
             else:
-                elapsed, rss = run_jobs_in_child(month)
-                jobs_rss.append(rss)
+                elapsed, peak = run_jobs_in_child(month, what)
+                rss[what].append(peak)
             if run:
-                (sql_times if what == "sql" else jobs_times).append(elapsed)
+                times[what].append(elapsed)
             print(f"  run {run}{' (warm-up)' if not run else ''}: {what} {elapsed:.2f} s", flush=True)
+            if what != "sql" and what not in rows:
+                rows[what] = snapshot(connection)
+    reset_results(connection)
+    run_jobs_in_child(month, "month_end")
     summary = check_same_numbers(sql_result, month)
+    for name in rows:
+        for table, table_rows in rows[name].items():
+            assert table_rows == rows["floor"][table], f"{name}: {table} differs from the reference's rows"
+    medians = {name: statistics.median(values) for name, values in times.items()}
     figures = {
         "tickets": tickets,
         **summary,
-        "jobs_median_s": round(statistics.median(jobs_times), 3),
-        "sql_median_s": round(statistics.median(sql_times), 3),
-        "ratio": round(statistics.median(jobs_times) / statistics.median(sql_times), 3),
-        "jobs_runs_s": [round(t, 3) for t in jobs_times],
-        "sql_runs_s": [round(t, 3) for t in sql_times],
-        "jobs_peak_rss_mb": round(max(jobs_rss), 1),
+        "rows_identical": {table: len(table_rows) for table, table_rows in rows["floor"].items()},
+        "medians_s": {name: round(value, 3) for name, value in medians.items()},
+        "ratio_month_end_vs_floor": round(medians["month_end"] / medians["floor"], 3),
+        **({"ratio_daily_vs_floor": round(medians["daily"] / medians["floor"], 3)} if args.daily else {}),
+        "ratio_floor_vs_read_only_sql": round(medians["floor"] / medians["sql"], 3),
+        "runs_s": {name: [round(t, 3) for t in values] for name, values in times.items()},
+        "floor_steps_median_s": {step: round(statistics.median(s[step] for s in floor_steps), 3)
+                                 for step in floor_steps[0]},
+        "peak_rss_mb": {name: round(max(values), 1) for name, values in rss.items() if values},
+        "load": " ".join(f"{v:.2f}" for v in os.getloadavg()),
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.record:
+        record_figures(figures, month)
+
+
+def record_figures(figures: dict, month: dt.date) -> None:
+    """One row per candidate in bench/results/scoring_month_end_<tickets>.json."""
+    from bench.figures import record
+
+    size = f"{figures['tickets'] / 1e6:g} M tickets, {figures['assessments']:,} partner-types"
+    floor = f"write-inclusive SQL floor (same rows): {figures['medians_s']['floor']:.2f} s"
+    rows = [{
+        "figure": f"month end `month_end_job`, {size}: {figures['medians_s']['month_end']:.2f} s",
+        "value": "", "reference": floor, "reference_value": "",
+        "ratio": f"{figures['ratio_month_end_vs_floor']:.2f}×", "target": "<= 1.5×",
+    }]
+    if "daily" in figures["medians_s"]:
+        rows.append({
+            "figure": f"month end as 31 daily runs + assessment, {size}: {figures['medians_s']['daily']:.2f} s",
+            "value": "", "reference": floor, "reference_value": "",
+            "ratio": f"{figures['ratio_daily_vs_floor']:.2f}×", "target": "(the day-by-day path)",
+        })
+    for row in rows:
+        row["load"] = figures["load"]
+        row["figure"], row["value"] = row["figure"].rsplit(": ", 1)
+        row["reference"], row["reference_value"] = row["reference"].rsplit(": ", 1)
+    record(f"scoring_month_end_{figures['tickets'] // 1_000_000}m", rows)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,20 @@ from django.utils import timezone
 BATCH = 2000
 
 
-def serialize_runs(name: str, month: dt.date) -> None:
+def serialize_runs(name: str, month: dt.date, *, shard: str = "") -> None:
     """Two runs for the same month (beat and a hand-started command) wait for each other instead of racing:
-    a transaction-scoped advisory lock on PostgreSQL; SQLite already serialises writers."""
+    a transaction-scoped advisory lock on PostgreSQL; SQLite already serialises writers.
+
+    ``shard`` (e.g. a partner range) names one part of the month written by a shard of a job: shards of the
+    month run at the same time (the month's lock shared, the shard's own lock exclusive) and wait for a
+    whole-month run (which holds the month's lock exclusively), and it for them."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{name}:{month:%Y-%m}"])
+            if shard:
+                cursor.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s)), pg_advisory_xact_lock(hashtext(%s))",
+                               [f"{name}:{month:%Y-%m}", f"{name}:{month:%Y-%m}:{shard}"])
+            else:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{name}:{month:%Y-%m}"])
 
 
 def upsert_changed(

@@ -108,6 +108,22 @@ def rule_book_in_force(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
     return rule_set, rule_book_for(rule_set)
 
 
+def rule_books_in_force(*, days: list[dt.date]) -> dict[dt.date, tuple[RuleSet, RuleBook]]:
+    """:func:`rule_book_in_force` for many days (a month end) from one query of the active sets."""
+    override = _IN_FORCE_OVERRIDE.get()
+    active = list(active_rule_sets().filter(effective_from__lte=max(days)))
+    out = {}
+    for day in days:
+        if override is not None and override.start <= day <= override.end:
+            rule_set = override.rule_set
+        else:
+            rule_set = next((candidate for candidate in active if candidate.effective_from <= day), None)
+            if rule_set is None:
+                raise NoRuleSetInForce(f"no active rule set is in force on {day:%Y-%m-%d}")
+        out[day] = (rule_set, rule_book_for(rule_set))
+    return out
+
+
 def rule_book_in_force_or_oldest(*, on: dt.date) -> tuple[RuleSet, RuleBook]:
     """The book in force on ``on``; for a date before every active set, the oldest active set (R-M-INCUB: a
     contract that started before operations began takes its defaults from the oldest rule set)."""
@@ -245,7 +261,7 @@ def upgrade_cut_off(*, month: dt.date, grace_days: int) -> dt.date:
 
 
 def upgraded_complaint_candidates(
-    *, month: dt.date, grace_days: int = 0
+    *, month: dt.date, grace_days: int = 0, partners: tuple[int, int] | None = None
 ) -> dict[tuple[int, str], list[tuple[int, str]]]:
     """Upgraded complaints the month's assessment counts, per partner-type: [(ticket pk, ticket_id)] (R-M-UPGRADE-ONCE).
 
@@ -271,6 +287,9 @@ def upgraded_complaint_candidates(
         ComplaintTicket.objects.filter(upgraded_on__isnull=False, upgraded_on__lte=cut_off)
         .filter(Q(upgraded_on__gte=start) | assessed_before)
         .exclude(included_elsewhere)
+    )
+    tickets = (
+        in_partner_range(tickets, partners)
         .order_by("ticket_id")
         .values_list("partner_id", "cooperation_type", "pk", "ticket_id", "upgraded_on")
     )
@@ -303,29 +322,38 @@ class MonthInputs:
     upgraded: dict[tuple[int, str], list[tuple[int, str]]]
 
 
-def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
+def in_partner_range(queryset, partners: tuple[int, int] | None):
+    """Only the partners of an inclusive id range (a shard of the month end); all without one."""
+    if partners is None:
+        return queryset
+    return queryset.filter(partner_id__gte=partners[0], partner_id__lte=partners[1])
+
+
+def assessment_inputs_for_month(*, month: dt.date, partners: tuple[int, int] | None = None) -> MonthInputs:
     """Aggregate revenue, tickets, contributions and incubation for every partner-type of the month in a few queries.
 
     Assessed partner-types (R-M-PERIOD, [interpretation]): those with a contract active at any time in the
     month, plus those with revenue, complaint tickets received, or upgraded complaints counted in the month.
+    ``partners`` (an inclusive partner-id range) limits it to those partners (a shard of the month end).
     """
     month = month.replace(day=1)
     end = month_end(month)
     _, book = rule_book_in_force(on=month)
     each_failure_counts = book.flag("deduction_each_failure_counts")
     universe: set[tuple[int, str]] = set(
-        contracts_active_in_month(month=month).values_list("partner_id", "cooperation_type").distinct()
+        in_partner_range(contracts_active_in_month(month=month), partners)
+        .values_list("partner_id", "cooperation_type").distinct()
     )
 
     revenue: dict[tuple[int, str], Decimal] = {}
-    for partner_id, cooperation_type, phone_bill, third_party, cash in MonthlyRevenue.objects.filter(
+    for partner_id, cooperation_type, phone_bill, third_party, cash in in_partner_range(MonthlyRevenue.objects.filter(
         month=month
-    ).values_list("partner_id", "cooperation_type", "phone_bill", "third_party", "cash"):
+    ), partners).values_list("partner_id", "cooperation_type", "phone_bill", "third_party", "cash"):
         revenue[(partner_id, cooperation_type)] = money(phone_bill + third_party + cash)
 
     tickets: dict[tuple[int, str], tuple[int, int]] = {}
     for partner_id, cooperation_type, unknowing, late, quality, both in (
-        ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=end)
+        in_partner_range(ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=end), partners)
         .order_by()
         .values("partner_id", "cooperation_type")
         .annotate(
@@ -343,20 +371,21 @@ def assessment_inputs_for_month(*, month: dt.date) -> MonthInputs:
 
     contributions = {
         (row["partner_id"], row["cooperation_type"]): row
-        for row in MonthlyContribution.objects.filter(month=month).values(
+        for row in in_partner_range(MonthlyContribution.objects.filter(month=month), partners).values(
             "partner_id", "cooperation_type", "marketing_resources", "marketing_includes_client_promotion",
             "cash_contribution", "ad_sales", "active_users",
         )
     }
 
     incubation_start: dict[tuple[int, str], dt.date] = {}
-    for partner_id, cooperation_type, start in contracts_active_in_month(month=month).filter(
+    for partner_id, cooperation_type, start in in_partner_range(contracts_active_in_month(month=month).filter(
         incubation=True
-    ).values_list("partner_id", "cooperation_type", "start_date"):
+    ), partners).values_list("partner_id", "cooperation_type", "start_date"):
         key = (partner_id, cooperation_type)
         incubation_start[key] = max(start, incubation_start.get(key, start))
 
-    upgraded = upgraded_complaint_candidates(month=month, grace_days=book.integer("upgrade_grace_days"))
+    upgraded = upgraded_complaint_candidates(month=month, grace_days=book.integer("upgrade_grace_days"),
+                                             partners=partners)
     universe |= set(revenue) | set(tickets) | set(upgraded)
 
     inputs = {}

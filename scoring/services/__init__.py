@@ -10,7 +10,14 @@ changed silently: the job raises ``JobRefused`` and writes nothing.
 from core.bulk import BATCH
 
 from .assessment import ASSESSMENT_FIELDS, monthly_assessment_approved, monthly_assessment_run
-from .jobs import daily_notifications_job, monthly_assessment_job
+from .jobs import daily_notifications_job, month_end_job, monthly_assessment_job
+from .month_end import (
+    month_end_counts_merge,
+    month_end_has_protected_results,
+    month_end_shards,
+    month_notifications_run,
+    month_notifications_write_sql,
+)
 from .notifications import daily_notifications_run, daily_notifications_write_python
 from .notifications_pg import daily_notifications_write_sql
 from .penalties import (
@@ -20,6 +27,7 @@ from .penalties import (
     SUSPENSION_START_REACHED,
     penalty_proposal_approval_problems,
     penalty_proposal_approved,
+    penalty_proposal_chains_insert_sql,
     penalty_proposals_reconcile,
 )
 from .refusals import PROTECTED_STATUSES
@@ -45,12 +53,19 @@ __all__ = [
     "daily_notifications_run",
     "daily_notifications_write_python",
     "daily_notifications_write_sql",
+    "month_end_counts_merge",
+    "month_end_has_protected_results",
+    "month_end_job",
+    "month_end_shards",
+    "month_notifications_run",
+    "month_notifications_write_sql",
     "monthly_assessment_approved",
     "monthly_assessment_job",
     "monthly_assessment_run",
     "monthly_warnings_refresh",
     "penalty_proposal_approval_problems",
     "penalty_proposal_approved",
+    "penalty_proposal_chains_insert_sql",
     "penalty_proposals_reconcile",
     "rule_entry_update",
     "rule_set_activate",

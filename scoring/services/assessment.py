@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from core.bulk import BATCH, bulk_upsert, serialize_runs
+from core.bulk import BATCH, raw_upsert, serialize_runs
+from core.choices import ApprovalStatus
 from core.jobs import JobProgress, JobRefused
 from core.rulebook import money
 
@@ -20,6 +21,7 @@ from ..rules import (
 )
 from ..selectors import (
     assessment_inputs_for_month,
+    in_partner_range,
     rule_book_in_force,
 )
 from .refusals import PROTECTED_STATUSES, _partner_codes, _type_label
@@ -57,25 +59,40 @@ def _assessment_values(inputs: AssessmentInputs, result: AssessmentResult, rule_
     }
 
 
+def _assessments_write(*, month: dt.date, create: list[dict], update: list[tuple[MonthlyAssessment, dict]]) -> None:
+    """New results as drafts and changed ones (draft or returned: their status and approval columns are kept)
+    written from plain tuples, one ``INSERT … ON CONFLICT`` per batch (``core.bulk.raw_upsert``), no model
+    instances."""
+    rows = [(*values["key"], *(values[f] for f in ASSESSMENT_FIELDS), ApprovalStatus.DRAFT) for values in create]
+    # a changed row keeps its status (draft or returned; the row is locked): written back as read
+    rows += [(row.partner_id, row.cooperation_type, *(values[f] for f in ASSESSMENT_FIELDS), row.status)
+             for row, values in update]
+    raw_upsert(MonthlyAssessment, rows, fields=["partner_id", "cooperation_type", *ASSESSMENT_FIELDS, "status"],
+               fixed={"month": month}, unique=["partner", "cooperation_type", "month"])
+
+
 @transaction.atomic
-def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = None, actor=None) -> dict[str, int]:
-    """Assess every partner-type of the month (R-M-*), set-based, and upsert the results.
+def monthly_assessment_run(
+    *, month: dt.date, progress: JobProgress | None = None, actor=None, partners: tuple[int, int] | None = None
+) -> dict[str, int]:
+    """Assess every partner-type of the month (R-M-*), set-based, and upsert the results. ``partners`` (an
+    inclusive partner-id range) limits it to those partners (a shard of the month end).
 
     Draft and returned results are replaced; approved or submitted results that would change make the job
     refuse (``JobRefused``) with nothing written (R-M-APPROVAL). Upgraded complaints are recorded against the
     assessment that counts them, so none is ever counted twice (R-M-UPGRADE-ONCE).
     """
     month = month.replace(day=1)
-    serialize_runs("scoring.assessment", month)
+    serialize_runs("scoring.assessment", month, shard=f"{partners[0]}-{partners[1]}" if partners else "")
     rule_set, book = rule_book_in_force(on=month)
-    month_inputs = assessment_inputs_for_month(month=month)
+    month_inputs = assessment_inputs_for_month(month=month, partners=partners)
     inputs = month_inputs.inputs
     if progress:
         progress.set_total(len(inputs))
 
     existing = {
         (row.partner_id, row.cooperation_type): row
-        for row in MonthlyAssessment.objects.select_for_update().filter(month=month)
+        for row in in_partner_range(MonthlyAssessment.objects.select_for_update().filter(month=month), partners)
     }
     included: dict[int, set[int]] = {}
     for assessment_id, ticket_id in UpgradedComplaintInclusion.objects.filter(
@@ -83,15 +100,14 @@ def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = Non
     ).values_list("assessment_id", "ticket_id"):
         included.setdefault(assessment_id, set()).add(ticket_id)
 
-    refused, to_create, to_update = [], [], []
+    refused, to_create, to_update, updated_values = [], [], [], []
     unchanged = 0
     for done, key in enumerate(sorted(inputs), start=1):
         values = _assessment_values(inputs[key], evaluate_assessment(inputs[key], book), rule_set)
         tickets = {pk for pk, _ in month_inputs.upgraded.get(key, [])}
         row = existing.get(key)
         if row is None:
-            to_create.append((MonthlyAssessment(partner_id=key[0], cooperation_type=key[1], month=month, **values),
-                              tickets))
+            to_create.append(({"key": key, **values}, tickets))
         elif all(getattr(row, field) == values[field] for field in ASSESSMENT_FIELDS) and (
             included.get(row.pk, set()) == tickets
         ):
@@ -99,9 +115,8 @@ def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = Non
         elif row.status in PROTECTED_STATUSES:
             refused.append((key, row, values))
         else:
-            for field, value in values.items():
-                setattr(row, field, value)
             to_update.append((row, tickets))
+            updated_values.append(values)
         if progress and (done % 1000 == 0 or done == len(inputs)):
             progress.advance(done - progress.run.done)
     stale = [row for key, row in existing.items() if key not in inputs]
@@ -124,11 +139,14 @@ def monthly_assessment_run(*, month: dt.date, progress: JobProgress | None = Non
         MonthlyAssessment.objects.filter(pk__in=[row.pk for row in stale]).delete()
     changed_ids = [row.pk for row, _ in to_update]
     UpgradedComplaintInclusion.objects.filter(assessment_id__in=changed_ids).delete()
-    bulk_upsert(MonthlyAssessment, [row for row, _ in [*to_create, *to_update]], fields=ASSESSMENT_FIELDS,
-                 unique=["partner", "cooperation_type", "month"])
+    _assessments_write(month=month, create=[values for values, _ in to_create],
+                       update=[(row, values) for (row, _), values in zip(to_update, updated_values, strict=True)])
+    ids = dict(((partner_id, cooperation_type), pk) for pk, partner_id, cooperation_type in in_partner_range(
+        MonthlyAssessment.objects.filter(month=month), partners).values_list("pk", "partner_id", "cooperation_type"))
     inclusions = [
-        UpgradedComplaintInclusion(ticket_id=ticket_pk, assessment_id=row.pk, month=month)
-        for row, tickets in [*to_create, *to_update]
+        UpgradedComplaintInclusion(ticket_id=ticket_pk, assessment_id=ids[key], month=month)
+        for key, tickets in [*((values["key"], tickets) for values, tickets in to_create),
+                             *(((row.partner_id, row.cooperation_type), tickets) for row, tickets in to_update)]
         for ticket_pk in sorted(tickets)
     ]
     UpgradedComplaintInclusion.objects.bulk_create(inclusions, batch_size=BATCH)

@@ -2,9 +2,12 @@
 
 import datetime as dt
 
+from django.db import transaction
+
 from core.jobs import job_run
 
 from .assessment import monthly_assessment_run
+from .month_end import month_notifications_run
 from .notifications import daily_notifications_run
 
 # --- Jobs: what the management commands and the Celery tasks run --------------------------------------------------
@@ -23,5 +26,19 @@ def monthly_assessment_job(*, month: dt.date, user=None, on_progress=None) -> di
     month = month.replace(day=1)
     with job_run(job="run_monthly_assessment", key=f"{month:%Y-%m}", user=user, on_progress=on_progress) as progress:
         counts = monthly_assessment_run(month=month, progress=progress, actor=user)
+        progress.run.counts = counts
+    return counts
+
+
+def month_end_job(*, month: dt.date, user=None, on_progress=None, partners=None) -> dict[str, int]:
+    """The month end in one run: every day's notifications with the month's warnings and penalty proposals
+    (``month_notifications_run``: the rows 31 ``daily_notifications_job`` runs leave, in a few statements), then the
+    monthly assessment. ``partners`` (an inclusive partner-id range) runs one shard of it (``scoring.tasks``)."""
+    month = month.replace(day=1)
+    key = f"{month:%Y-%m}" + (f" #{partners[0]}-{partners[1]}" if partners else "")
+    with job_run(job="run_month_end", key=key, user=user, on_progress=on_progress) as progress:
+        with transaction.atomic():
+            counts = month_notifications_run(month=month, progress=progress, actor=user, partners=partners)
+            counts.update(monthly_assessment_run(month=month, progress=progress, actor=user, partners=partners))
         progress.run.counts = counts
     return counts

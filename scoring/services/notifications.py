@@ -69,15 +69,23 @@ def daily_notifications_run(
     }
 
 
-def daily_notifications_write_python(*, day: dt.date, rule_set: RuleSet, book) -> dict:
+def daily_notifications_write_python(
+    *, day: dt.date, rule_set: RuleSet, book, partners: tuple[int, int] | None = None
+) -> dict:
     """The day's notification rows (R-D-NOTIFY), evaluated row by row with ``evaluate_daily_notification``.
 
     Used on SQLite; ``daily_notifications_write_sql`` does the same in one statement on PostgreSQL. Returns
     the notified partner-types and notifications, rows created/updated/deleted and the keys whose row changed.
+    ``partners`` (an inclusive partner-id range) limits it to those partners (a shard of the month end).
     """
     threshold = book.integer("notify_threshold")
     desired: dict[tuple[int, str], dict] = {}
+    stored = DailyNotification.objects.filter(date=day)
+    if partners is not None:
+        stored = stored.filter(partner_id__gte=partners[0], partner_id__lte=partners[1])
     for partner_id, cooperation_type, tickets in unknowing_subscription_counts(day=day, at_least=threshold):
+        if partners is not None and not partners[0] <= partner_id <= partners[1]:
+            continue
         result = evaluate_daily_notification(complaint_count=tickets, book=book)
         if result.notifications:
             desired[(partner_id, cooperation_type)] = {
@@ -90,7 +98,7 @@ def daily_notifications_write_python(*, day: dt.date, rule_set: RuleSet, book) -
     counts = upsert_changed(
         model=DailyNotification,
         desired=desired,
-        existing=existing_values(DailyNotification.objects.filter(date=day), compare),
+        existing=existing_values(stored, compare),
         fixed={"date": day},
         compare=compare,
         write=[*compare, "items"],

@@ -1,9 +1,12 @@
 """R-D-WARN / R-D-APPROVAL: penalty proposals for the warning levels reached, and their enforcement on approval."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -11,6 +14,7 @@ from core.audit import audit_record_many
 from core.bulk import BATCH, bulk_upsert
 from core.choices import ApprovalStatus
 from core.jobs import JobRefused
+from core.models import AuditEvent
 from core.rulebook import add_duration, breakdown_item, fmt_points, money, points_value
 from enforcement.choices import RestrictedAction
 from enforcement.services import restriction_create
@@ -62,6 +66,7 @@ def _proposal_facts(*, level: int, state: WarningState, book, rule_set, month: d
     }
 
 
+SUPERSEDE_REASON = "达到更高预警级别，由更高级别的处罚建议取代"
 PROPOSAL_KEY = ["partner", "cooperation_type", "month", "level"]
 PROPOSAL_FACT_FIELDS = ["reached_on", "notification_count", "measures", "payout_percent", "rule_set_id", "items"]
 
@@ -179,7 +184,7 @@ def penalty_proposals_reconcile(
             if group:
                 audit_record_many(
                     objs=group, action="supersede", actor=actor, rule_id=rule,
-                    reason="达到更高预警级别，由更高级别的处罚建议取代",
+                    reason=SUPERSEDE_REASON,
                     from_status=from_status, to_status=ApprovalStatus.RETURNED if from_status else "",
                     data=lambda p: {"superseded_by": p.superseded_by_id},
                 )
@@ -279,3 +284,87 @@ def penalty_proposal_approved(*, obj: PenaltyProposal, actor=None) -> list:
     obj.suspension_starts_on = starts_on
     rule_set_mark_used(rule_set_id=obj.rule_set_id)
     return restrictions
+
+
+def penalty_proposal_chains_insert_sql(
+    *, month: dt.date, chains: dict[tuple[int, str], list[WarningState]], actor=None
+) -> dict[str, int]:
+    """PostgreSQL: the proposals of partner-types that have none in the month yet, each chain (one state per day a
+    new highest level was reached, ascending) written in one statement with its audit rows — the rows
+    ``penalty_proposals_reconcile`` leaves after being called for each of those states in order (parity tested):
+    a draft per state, each superseded by the next (``supersede``), a ``propose`` audit row for every one.
+
+    Facts and breakdowns come from ``_proposal_facts``; the ids are drawn from the table's sequence first, so the
+    ``superseded_by`` links and the audit rows' object ids are set by the same ``INSERT … SELECT``.
+    """
+    month = month.replace(day=1)
+    rule_set, book = rule_book_in_force(on=month)
+    rule = book.rule_id("warning_levels")
+    terms: dict = {}
+    columns: dict[str, list] = {name: [] for name in (
+        "partner", "type", "label", "level", "reached", "count", "measures", "payout", "items", "step")}
+    for key in sorted(chains):
+        for step, state in enumerate(chains[key]):
+            facts = _proposal_facts(level=state.level, state=state, book=book, rule_set=rule_set, month=month,
+                                    cache=terms)
+            for name, value in (("partner", key[0]), ("type", key[1]), ("label", _type_label(key[1])),
+                                ("level", state.level), ("reached", facts["reached_on"]),
+                                ("count", facts["notification_count"]),
+                                ("measures", json.dumps(facts["measures"], cls=DjangoJSONEncoder)),
+                                ("payout", facts["payout_percent"]),
+                                ("items", json.dumps(facts["items"], cls=DjangoJSONEncoder)), ("step", step)):
+                columns[name].append(value)
+    if not columns["partner"]:
+        return {"proposals_created": 0, "proposals_superseded": 0}
+    table, audit = PenaltyProposal._meta.db_table, AuditEvent._meta.db_table
+    sql = f"""
+        WITH chain AS MATERIALIZED (
+            SELECT c.*, nextval(pg_get_serial_sequence('{table}', 'id')) AS id
+            FROM unnest(%(partner)s::bigint[], %(type)s::text[], %(label)s::text[], %(level)s::int[],
+                        %(reached)s::date[], %(count)s::int[], %(measures)s::jsonb[], %(payout)s::numeric[],
+                        %(items)s::jsonb[], %(step)s::int[])
+                 AS c (partner_id, cooperation_type, label, level, reached_on, notification_count, measures,
+                       payout_percent, items, step)
+        ), linked AS (
+            SELECT chain.*, lead(id) OVER (PARTITION BY partner_id, cooperation_type ORDER BY step) AS next_id
+            FROM chain
+        ), inserted AS (
+            INSERT INTO {table} (id, status, partner_id, cooperation_type, month, level, reached_on,
+                                 notification_count, measures, payout_percent, rule_set_id, items,
+                                 superseded_by_id, superseded_at, created_at, updated_at)
+            SELECT id, %(draft)s, partner_id, cooperation_type, %(month)s, level, reached_on, notification_count,
+                   measures, payout_percent, %(rule_set)s, items, next_id,
+                   CASE WHEN next_id IS NOT NULL THEN %(now)s::timestamptz END, %(now)s, %(now)s
+            FROM linked
+            RETURNING id
+        ), audited AS (
+            INSERT INTO {audit} (content_type_id, object_id, object_repr, action, actor_id, reason, rule_id,
+                                 from_status, to_status, data, at)
+            SELECT %(content_type)s, linked.id::text,
+                   left(p.code || ' ' || p.name || ' · ' || linked.label || ' · ' || %(month_text)s
+                        || ' · 预警' || linked.level || '级处罚建议', 300),
+                   event.action, %(actor)s, event.reason, %(rule)s, '', event.to_status, event.data, %(now)s
+            FROM linked JOIN partners_partner p ON p.id = linked.partner_id
+            CROSS JOIN LATERAL (
+                SELECT 'propose' AS action, '' AS reason, %(draft)s AS to_status,
+                       jsonb_build_object('level', linked.level, 'reached_on', to_char(linked.reached_on,
+                                                                                     'YYYY-MM-DD')) AS data
+                UNION ALL
+                SELECT 'supersede', %(supersede_reason)s, '', jsonb_build_object('superseded_by', linked.next_id)
+                WHERE linked.next_id IS NOT NULL
+            ) event
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM linked WHERE next_id IS NOT NULL),
+               (SELECT count(*) FROM audited)
+    """
+    params = {
+        **columns, "draft": ApprovalStatus.DRAFT, "month": month, "month_text": f"{month:%Y-%m}",
+        "rule_set": rule_set.pk, "now": timezone.now(), "rule": rule, "actor": getattr(actor, "pk", None),
+        "content_type": ContentType.objects.get_for_model(PenaltyProposal, for_concrete_model=False).pk,
+        "supersede_reason": SUPERSEDE_REASON,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created, superseded, _ = cursor.fetchone()
+    return {"proposals_created": created, "proposals_superseded": superseded}

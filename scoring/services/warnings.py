@@ -50,17 +50,20 @@ class WarningState:
 
 @transaction.atomic
 def monthly_warnings_refresh(
-    *, month: dt.date, only: set[tuple[int, str]] | None = None
+    *, month: dt.date, only: set[tuple[int, str]] | None = None, only_complete: bool = False
 ) -> tuple[dict[tuple[int, str], WarningState], dict[tuple[int, str], dict | None]]:
     """Recompute the month's warning levels from its stored daily notifications (R-D-WARN), upserting rows.
 
     ``only`` limits the work to those partner-types (all of them when a stored warning was computed with
-    another rule set than the month's). Returns the recomputed warning states and, for each partner-type whose
-    stored warning changed, its previous ``{"level", "level_reached_on"}`` (None when it had none).
+    another rule set than the month's, unless ``only_complete``: ``only`` then holds every partner-type of its
+    partners with notifications or a warning in the month, as a shard of the month end passes). Returns the
+    recomputed warning states and, for each partner-type whose stored warning changed, its previous
+    ``{"level", "level_reached_on"}`` (None when it had none).
     """
     month = month.replace(day=1)
     rule_set, book = rule_book_in_force(on=month)
-    if only is not None and MonthlyWarning.objects.filter(month=month).exclude(rule_set=rule_set).exists():
+    if (only is not None and not only_complete
+            and MonthlyWarning.objects.filter(month=month).exclude(rule_set=rule_set).exists()):
         only = None
     if only is not None and not only:
         return {}, {}

@@ -68,7 +68,7 @@ def celery_worker_process():
         pytest.skip("the worker needs a PostgreSQL database it can share with the test")
     queue = f"test-scoring-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "migu_ops.settings.test",
-           "REDIS_URL": os.environ["REDIS_URL"]}
+           "REDIS_URL": os.environ["REDIS_URL"], "CELERY_TEST_WORKER": "1"}
     log = Path(f"/tmp/{queue}.log")
     with log.open("w") as handle:
         process = subprocess.Popen(
@@ -127,3 +127,35 @@ def test_a_real_worker_on_redis_runs_both_jobs(celery_worker_process, staff_user
         refused.get(timeout=60)
     assessment = MonthlyAssessment.objects.get()
     assert assessment.status == ApprovalStatus.APPROVED and assessment.revenue_score == 30
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the migrations' rule set and groups
+def test_a_real_worker_runs_the_month_end_as_partner_shards_with_a_final_step(celery_worker_process):
+    from celery.result import AsyncResult
+
+    from migu_ops.celery import app
+
+    partners = [PartnerFactory(code=f"SH{n}") for n in range(4)]
+    for n, partner in enumerate(partners):
+        ContractFactory(partner=partner)
+        set_revenue(partner, OCT, 1000000)
+        make_tickets(partner, OCT.replace(day=7 + n), 35)  # R-D-NOTIFY: 35 tickets → 2 notifications
+
+    started = app.send_task("scoring.run_month_end_sharded",
+                            kwargs={"month": "2026-10", "shards": 2, "queue": celery_worker_process},
+                            queue=celery_worker_process)
+    info = started.get(timeout=90)
+    assert info["shards"] == 2
+    done = AsyncResult(info["collect_task_id"], app=app).get(timeout=120)
+    assert done["shards"] == 2 and done["notifications"] == 8 and done["created"] == 4
+    assert DailyNotification.objects.count() == 4 and MonthlyAssessment.objects.count() == 4
+    shard_runs = JobRun.objects.filter(job="run_month_end")
+    assert shard_runs.count() == 2 and {run.status for run in shard_runs} == {"succeeded"}
+    assert all(run.key.startswith("2026-10 #") for run in shard_runs)
+
+    again = app.send_task("scoring.run_month_end_sharded",
+                          kwargs={"month": "2026-10", "shards": 2, "queue": celery_worker_process},
+                          queue=celery_worker_process).get(timeout=90)
+    rerun = AsyncResult(again["collect_task_id"], app=app).get(timeout=120)
+    assert rerun["unchanged"] == 4 and rerun["notification_rows_created"] == 0  # idempotent
