@@ -16,6 +16,14 @@ class RowError:
     column: str
     reason: str
 
+    def __post_init__(self):
+        # A reason quoting a cell may carry a NUL byte, which the import record (PostgreSQL text) cannot store:
+        # show it as the four characters \x00 (as the text columns' own NUL message does).
+        for name in ("column", "reason"):
+            value = getattr(self, name)
+            if "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", "\\x00"))
+
     def __str__(self) -> str:
         return f"row {self.line}: {self.column}: {self.reason}"
 

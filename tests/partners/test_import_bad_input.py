@@ -53,6 +53,8 @@ CASES = [
      "row 2: upgraded_on: 'soon' 不是 YYYY-MM-DD 形式的日期"),
     ("bad boolean", "complaints", COMPLAINTS + OK_COMPLAINT + "T2,PA,sales_channel,2026-10-01,maybe\n",
      "row 3: handled_late: 'maybe' 不是布尔值，可用：true/false/1/0/yes/no/是/否"),
+    ("NUL byte in a boolean", "complaints", COMPLAINTS + OK_COMPLAINT + "T2,PA,sales_channel,2026-10-01,fa\x00lse\n",
+     "row 3: handled_late: 'fa\\x00lse' 不是布尔值"),
     ("boolean 2", "complaints", COMPLAINTS + OK_COMPLAINT + "T2,PA,sales_channel,2026-10-01,2\n",
      "row 3: handled_late: '2' 不是布尔值"),
     ("duplicate ticket_id", "complaints", COMPLAINTS + OK_COMPLAINT + "T2,PA,sales_channel,2026-10-01,false\n"
