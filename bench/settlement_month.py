@@ -179,15 +179,19 @@ def settlement_floor(month: dt.date) -> tuple[int, Decimal]:
             FROM partners_contract c
             WHERE c.start_date <= %(last)s AND (c.end_date IS NULL OR c.end_date >= %(first)s)
         ), restriction AS ({restrictions}),
+        flags AS (
+            SELECT a.id, bool_or(h.rule_id <> %(exit)s) AS held, bool_or(h.rule_id = %(exit)s) AS stopped
+            FROM active a JOIN restriction h
+                ON h.partner_id = a.partner_id AND h.cooperation_type IN ('', a.cooperation_type)
+            GROUP BY a.id
+        ),
         base AS (
             SELECT a.*, CASE WHEN a.is_primary THEN coalesce(r.phone_bill + r.third_party + r.cash, 0)
                              ELSE 0 END AS revenue,
                    coalesce(w.level, 0) AS level, coalesce(d.amount, 0) AS write_downs,
-                   EXISTS (SELECT 1 FROM restriction h WHERE h.partner_id = a.partner_id AND h.rule_id <> %(exit)s
-                           AND h.cooperation_type IN ('', a.cooperation_type)) AS held,
-                   EXISTS (SELECT 1 FROM restriction h WHERE h.partner_id = a.partner_id AND h.rule_id = %(exit)s
-                           AND h.cooperation_type IN ('', a.cooperation_type)) AS stopped
+                   coalesce(f.held, false) AS held, coalesce(f.stopped, false) AS stopped
             FROM active a
+            LEFT JOIN flags f ON f.id = a.id
             LEFT JOIN partners_monthlyrevenue r
                 ON r.partner_id = a.partner_id AND r.cooperation_type = a.cooperation_type AND r.month = %(first)s
             LEFT JOIN (SELECT partner_id, cooperation_type, max(level) AS level FROM scoring_monthlywarning
