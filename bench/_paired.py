@@ -37,9 +37,18 @@ def medians(times: dict[str, list[float]]) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def pair_ratio(times: dict[str, list[float]], candidate: str, reference: str) -> float:
+    """The median over the pairs of candidate / reference: each ratio within one pair, where the machine's load
+    was the same for both sides (on a shared machine the ratio of the two medians can mix a quiet pair's
+    reference with a busy pair's candidate)."""
+    return statistics.median(c / r for c, r in zip(times[candidate], times[reference], strict=True))
+
+
 def figure(*, figure: str, value: float, reference: str, reference_value: float, target: str = "—",
-           what: str = "the reference") -> dict[str, str]:
-    """One row of the table of bench/README.md (seconds; the ratio is candidate / reference)."""
+           what: str = "the reference", ratio: float | None = None) -> dict[str, str]:
+    """One row of the table of bench/README.md (seconds). ``ratio``: the median of the pairs' ratios
+    (``pair_ratio``); without it, candidate median / reference median."""
+    if ratio is None:
+        ratio = value / reference_value
     return {"figure": figure, "value": f"{value:.2f} s", "reference": reference,
-            "reference_value": f"{reference_value:.2f} s", "ratio": f"{value / reference_value:.2f}× {what}",
-            "target": target}
+            "reference_value": f"{reference_value:.2f} s", "ratio": f"{ratio:.2f}× {what}", "target": target}
