@@ -57,6 +57,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from django.contrib.contenttypes.models import ContentType
 
+    from credit.models import CreditSanction, MonthlyCreditScore
     from enforcement.models import Restriction
     from partners.models import Contract, MonthlyRevenue, Partner
     from scoring.models import MonthlyWarning, RuleSet
@@ -64,6 +65,9 @@ def main() -> None:
     from settlement.services import settlement_run
 
     old = Partner.objects.filter(code__startswith=PREFIX)
+    # bench/credit_scoring.py, run after this on the same database, scores these partners too
+    CreditSanction.objects.filter(partner__in=old).delete()
+    MonthlyCreditScore.objects.filter(partner__in=old).delete()
     SettlementStatement.objects.filter(partner__in=old).delete()
     WriteDown.objects.filter(contract__partner__in=old).delete()
     Restriction.objects.filter(partner__in=old).delete()
