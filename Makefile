@@ -56,13 +56,20 @@ bench-import: install
 	$(BIN)/python bench/import_complaints.py
 
 ## make bench: run the benchmarks that record figures (DATABASE_URL: a database for benchmarks only) and
-## regenerate the table of bench/README.md from bench/results/
+## regenerate the table of bench/README.md from bench/results/. The order gives each its data: the import and
+## the API load bring their own; scoring_generate.py wipes the partners and loads the month the back-test needs;
+## settlement and credit then add their own partners (they score every contract in force, theirs and the
+## back-test's); the year-end runs in a rolled-back transaction.
 bench: install
 	$(BIN)/python bench/import_complaints.py --record
 	$(BIN)/python bench/api_load.py --record
 	$(BIN)/python bench/scoring_generate.py --preset small
 	$(BIN)/python bench/scoring_month_end.py --daily --record
 	if [ -n "$$REDIS_URL" ]; then $(BIN)/python bench/scoring_month_end_workers.py --record; fi
+	$(BIN)/python bench/backtest_month.py --record
+	$(BIN)/python bench/settlement_month.py --record
+	$(BIN)/python bench/credit_scoring.py --record
+	$(BIN)/python bench/code_yearend.py --record
 	$(BIN)/python bench/figures.py
 
 clean:

@@ -9,12 +9,16 @@ Each run, in a fresh child process each (timed inside it, after Django start-up)
 * **jobs**: the results of the month are wiped, then the real month end runs as the schedule runs it —
   ``daily_notifications_job`` for every day, ``monthly_assessment_job``, ``credit_scoring_job``,
   ``settlement_job`` — leaving the month's results in place (the "published" side of the back-test);
+* **rerun**: the same four jobs again on the results they left (the idempotent second run: nothing changes);
 * **backtest**: ``backtest.services.backtest_job`` of a draft that moves the revenue brackets (R-M-REV) over
   that month: the same four jobs inside a rolled-back transaction with the draft in force, plus reading the
   results before and after and writing the report.
 
-The first pair is a warm-up and is not counted; medians of the timed runs and the ratio backtest / jobs are
-printed. The script checks that the back-test left the month's results exactly as the jobs wrote them.
+The first pair is a warm-up and is not counted; the timed pairs alternate their order (jobs, rerun, backtest;
+then backtest, jobs, rerun — the back-test then reads the results the previous pair's jobs left, the same rows).
+Medians of the timed runs and the ratios backtest / jobs and rerun / jobs are printed (``--record`` writes them to
+``bench/results/backtest_month.json``). The script checks that the back-test left the month's results exactly as
+the jobs wrote them and that the re-run left them unchanged.
 """
 
 import argparse
@@ -22,7 +26,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -55,12 +58,14 @@ def draft_rule_set():
     return draft
 
 
-def results_digest(connection) -> str:
-    """A digest of every column of the month's result rows (computed_at included)."""
+def results_digest(connection, *, stable: bool = False) -> str:
+    """A digest of every column of the month's result rows (computed_at included, unless ``stable``: a re-run
+    may stamp the time it looked at a row it left unchanged)."""
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
         for table in CHECKED_TABLES:
-            cursor.execute(f"SELECT t::text FROM {table} t ORDER BY id")
+            row = "(to_jsonb(t) - 'computed_at')::text" if stable else "t::text"
+            cursor.execute(f"SELECT {row} FROM {table} t ORDER BY id")
             for (row,) in cursor.fetchall():
                 digest.update(row.encode())
     return digest.hexdigest()
@@ -71,13 +76,17 @@ def child(what: str, month: dt.date) -> dict:
 
     from core.months import month_end
 
-    if what == "jobs":
+    if what in ("jobs", "rerun"):
         from credit.services import credit_scoring_job
         from scoring.services import daily_notifications_job, monthly_assessment_job
         from settlement.services import settlement_job
 
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(RESULT_TABLES)} RESTART IDENTITY CASCADE")
+        before = None
+        if what == "jobs":
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(RESULT_TABLES)} RESTART IDENTITY CASCADE")
+        else:
+            before = results_digest(connection, stable=True)
         started = time.perf_counter()
         day = month
         while day <= month_end(month):
@@ -86,7 +95,10 @@ def child(what: str, month: dt.date) -> dict:
         monthly_assessment_job(month=month)
         credit_scoring_job(month=month)
         settlement_job(month=month)
-        return {"seconds": time.perf_counter() - started}
+        seconds = time.perf_counter() - started
+        if before is None:
+            return {"seconds": seconds}
+        return {"seconds": seconds, "unchanged": results_digest(connection, stable=True) == before}
     from backtest.services import backtest_job
 
     draft = draft_rule_set()
@@ -110,7 +122,9 @@ def main() -> None:
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--child", choices=["jobs", "backtest"], help=argparse.SUPPRESS)
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to bench/results/ for the table of bench/README.md (bench/figures.py)")
+    parser.add_argument("--child", choices=["jobs", "rerun", "backtest"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     django_setup()
     from core.months import parse_month
@@ -121,29 +135,58 @@ def main() -> None:
         return
     from partners.models import ComplaintTicket, Contract
 
-    print(f"{ComplaintTicket.objects.count():,} tickets, {Contract.objects.count():,} contracts; month "
+    tickets, contracts = ComplaintTicket.objects.count(), Contract.objects.count()
+    print(f"{tickets:,} tickets, {contracts:,} contracts; month "
           f"{month:%Y-%m}; {args.runs} timed runs after a warm-up", flush=True)
-    jobs_times, backtest_times, last = [], [], {}
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    times: dict[str, list[float]] = {"jobs": [], "rerun": [], "backtest": []}
+    last: dict = {}
     for run in range(args.runs + 1):
-        jobs = run_child("jobs", month)
-        last = run_child("backtest", month)
-        assert last["unchanged"], "the back-test changed the month's results"
+        order = ["jobs", "rerun", "backtest"] if run % 2 == 0 else ["backtest", "jobs", "rerun"]
+        measured = {}
+        for what in order:
+            result = run_child(what, month)
+            if what == "backtest":
+                assert result["unchanged"], "the back-test changed the month's results"
+                last = result
+            if what == "rerun":
+                assert result["unchanged"], "the re-run of the jobs changed the month's results"
+            measured[what] = result["seconds"]
         label = " (warm-up)" if not run else ""
-        print(f"  run {run}{label}: jobs {jobs['seconds']:.2f} s, backtest {last['seconds']:.2f} s", flush=True)
+        print(f"  run {run}{label}: " + ", ".join(f"{what} {measured[what]:.2f} s" for what in order), flush=True)
         if run:
-            jobs_times.append(jobs["seconds"])
-            backtest_times.append(last["seconds"])
+            for what, seconds in measured.items():
+                times[what].append(seconds)
+    from bench._paired import figure, medians, pair_ratio
+
+    median = medians(times)
     figures = {
-        "jobs_median_s": round(statistics.median(jobs_times), 3),
-        "backtest_median_s": round(statistics.median(backtest_times), 3),
-        "ratio": round(statistics.median(backtest_times) / statistics.median(jobs_times), 3),
-        "jobs_runs_s": [round(t, 3) for t in jobs_times],
-        "backtest_runs_s": [round(t, 3) for t in backtest_times],
+        "jobs_median_s": round(median["jobs"], 3),
+        "rerun_median_s": round(median["rerun"], 3),
+        "backtest_median_s": round(median["backtest"], 3),
+        "ratio": round(pair_ratio(times, "backtest", "jobs"), 3),
+        "rerun_ratio": round(pair_ratio(times, "rerun", "jobs"), 3),
+        "jobs_runs_s": [round(t, 3) for t in times["jobs"]],
+        "rerun_runs_s": [round(t, 3) for t in times["rerun"]],
+        "backtest_runs_s": [round(t, 3) for t in times["backtest"]],
         "report": last["counts"],
+        "load": f"{load_before} before, " + " ".join(f"{value:.2f}" for value in os.getloadavg()) + " after",
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.record:
+        from bench.figures import record
+
+        size = f"{tickets:,} tickets, {contracts:,} contracts"
+        record("backtest_month", [
+            figure(figure=f"back-test of {month:%Y-%m}, {size}", value=median["backtest"],
+                   reference="the month-end jobs on the same data", reference_value=median["jobs"],
+                   target="<= 1.5×", what="the jobs", ratio=figures["ratio"]),
+            figure(figure=f"month-end jobs re-run (idempotent), {size}", value=median["rerun"],
+                   reference="their first run", reference_value=median["jobs"], what="the first run",
+                   ratio=figures["rerun_ratio"]),
+        ])
 
 
 if __name__ == "__main__":

@@ -1,15 +1,27 @@
 """Benchmark: import 6 months of statistics for N monthly codes, then run the year-end job (R-B-YEAREND).
 
-    DATABASE_URL=postgres://… python bench/code_yearend.py [N]
+    DATABASE_URL=postgres://… python bench/code_yearend.py [N] [--runs R] [--record]
 
-Runs inside a transaction that is rolled back: the database is left as it was (it must be migrated).
+Runs inside a transaction that is rolled back: the database is left as it was (it must be migrated). After the
+import, R times (pair by pair, alternating which side goes first; the year's proposals and their history rows are
+deleted before each side):
+
+* the job: ``code_yearend_propose`` (first run, every proposal created with its history row), then again (second
+  run, nothing to write);
+* the write floor: one hand-written statement that judges the same codes from the same statistics (monthly codes in
+  force long enough, users over the rule set's window, missing months as 0, below the threshold) and writes the same
+  proposals and their history rows by ``INSERT … SELECT``, inside a savepoint that is rolled back. It must give the
+  same number of proposals. Neither side pays the deferred foreign-key checks (the transaction never commits).
+
+Prints the medians and the ratios job / floor and second run / first run (``--record``: into
+``bench/results/code_yearend.json`` for the table of bench/README.md).
 """
 
+import argparse
 import datetime as dt
 import os
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,19 +32,80 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
+from bench._paired import alternate, figure, medians, pair_ratio, timed  # noqa: E402
+from codes.choices import IN_FORCE_STATUSES, CodeKind, ProposalAction, ProposalTrigger  # noqa: E402
 from codes.models import BusinessCode, CodeRecyclingProposal  # noqa: E402
 from codes.services import code_yearend_propose  # noqa: E402
 from partners.imports.services import data_file_import  # noqa: E402
 from partners.models import Contract, Partner  # noqa: E402
+
+YEAR = 2026
 
 
 class Rollback(Exception):
     pass
 
 
-def main(count: int) -> None:
+def yearend_floor(year: int) -> tuple[int, int]:
+    """The year's proposals and their history rows by INSERT … SELECT, rolled back: (proposals, history rows)."""
+    from codes.services.yearend import _minus_duration
+    from core.months import add_months
+    from scoring.selectors import rule_book_in_force
+
+    reference = dt.date(year, 12, 31)
+    rule_set, book = rule_book_in_force(on=reference)
+    window = book.integer("code_yearend_window_months")
+    last_month = dt.date(year, 12, 1)
+    months = [add_months(last_month, -offset) for offset in range(window - 1, -1, -1)]
+    columns = ("status, assessment_note, created_at, trigger, trigger_key, action, rule_id, users, average_users, "
+               "unsubscribe_batches, items, code_id, rule_set_id")
+    statement = f"""
+        WITH series AS (
+            SELECT c.id, c.code, c.effective_date, avg(coalesce(s.users, 0)) AS average,
+                   coalesce(max(s.users) FILTER (WHERE m.month = %(last)s), 0) AS last_users,
+                   string_agg(to_char(m.month, 'YYYY-MM') || ' ' || coalesce(s.users::text, '0（无统计）'), '，'
+                              ORDER BY m.month) AS listing
+            FROM codes_businesscode c
+            CROSS JOIN unnest(%(months)s::date[]) AS m (month)
+            LEFT JOIN codes_codemonthlystat s ON s.code_id = c.id AND s.month = m.month
+            WHERE c.kind = %(kind)s AND c.effective_date < %(cutoff)s AND c.status = ANY(%(statuses)s)
+            GROUP BY c.id, c.code, c.effective_date
+        ), proposals AS (
+            INSERT INTO codes_coderecyclingproposal ({columns})
+            SELECT 'draft', '', now(), %(trigger)s, %(key)s, %(action)s, %(rule)s, last_users, round(average, 2), 0,
+                   jsonb_build_array(jsonb_build_object(
+                       'rule', %(rule)s,
+                       'detail', format('%%s 自 %%s 生效已满一年；近 %%s 个月用户数：%%s；月均 %%s，低于 %%s',
+                                        code, effective_date, %(window)s, listing, round(average, 2),
+                                        %(min_average)s),
+                       'passed', true)),
+                   id, %(rule_set)s
+            FROM series WHERE average < %(min_average)s
+            RETURNING id, {columns}
+        ), history AS (
+            INSERT INTO codes_historicalcoderecyclingproposal (id, {columns}, history_date, history_type)
+            SELECT id, {columns}, now(), '+' FROM proposals
+            RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM proposals), (SELECT count(*) FROM history)
+    """
+    params = {
+        "last": last_month, "months": months, "kind": CodeKind.MONTHLY, "statuses": list(IN_FORCE_STATUSES),
+        "cutoff": _minus_duration(reference, book.duration("code_yearend_min_in_force")),
+        "trigger": ProposalTrigger.YEAR_END, "key": str(year), "action": ProposalAction.RECYCLE,
+        "rule": book.rule_id("code_yearend_min_average_users"), "window": window,
+        "min_average": book.integer("code_yearend_min_average_users"), "rule_set": rule_set.pk,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        written = cursor.fetchone()
+        transaction.set_rollback(True)
+    return written
+
+
+def main(count: int, runs: int, record: bool) -> None:
     try:
         with transaction.atomic():
             partner = Partner.objects.create(code="BENCH-P", name="基准测试")
@@ -45,24 +118,72 @@ def main(count: int) -> None:
                 for i in range(count)
             )
             stats_file = Path(tempfile.mkdtemp()) / "code_stats.csv"
-            rows = [f"BENCH{i:07d},2026-{m:02d},{(i * 37) % 3000}," for i in range(count) for m in range(7, 13)]
+            rows = [f"BENCH{i:07d},{YEAR}-{m:02d},{(i * 37) % 3000}," for i in range(count) for m in range(7, 13)]
             stats_file.write_text("code,month,users,orders\n" + "\n".join(rows) + "\n", encoding="utf-8")
-            start = time.perf_counter()
-            result = data_file_import(kind="code_stats", file=stats_file)
-            imported = time.perf_counter() - start
-            start = time.perf_counter()
-            first = code_yearend_propose(year=2026)
-            first_run = time.perf_counter() - start
-            start = time.perf_counter()
-            second = code_yearend_propose(year=2026)
-            second_run = time.perf_counter() - start
-            print(f"codes={count} stat rows={len(rows)}: import {imported:.2f}s ({result.created} created)")
-            print(f"year-end first run {first_run:.2f}s {first}; second run {second_run:.2f}s {second}")
-            print(f"proposals: {CodeRecyclingProposal.objects.filter(trigger_key='2026').count()}")
+            imported, result = timed(lambda: data_file_import(kind="code_stats", file=stats_file))
+            print(f"codes={count} stat rows={len(rows)}: import {imported:.2f}s ({result.created} created)",
+                  flush=True)
+
+            def wipe() -> None:
+                # not the querysets' delete(): that writes a history row per proposal, one INSERT each
+                with connection.cursor() as cursor:
+                    for model in (CodeRecyclingProposal.history.model, CodeRecyclingProposal):
+                        cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE trigger = %s AND trigger_key = %s",
+                                       [ProposalTrigger.YEAR_END, str(YEAR)])
+
+            def job() -> dict[str, float]:
+                wipe()
+                measured = {}
+                for label in ("first run", "second run"):
+                    measured[label], counts = timed(lambda: code_yearend_propose(year=YEAR))
+                    print(f"  year-end {label} {measured[label]:.2f}s {counts}", flush=True)
+                job.proposals = CodeRecyclingProposal.objects.filter(trigger_key=str(YEAR)).count()
+                return measured
+
+            def floor() -> dict[str, float]:
+                wipe()
+                seconds, floor.written = timed(lambda: yearend_floor(YEAR))
+                print(f"  write floor (INSERT … SELECT, rolled back): {floor.written[0]} proposals, "
+                      f"{floor.written[1]} history rows in {seconds:.2f}s", flush=True)
+                return {"floor": seconds}
+
+            load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+            times = alternate(runs, floor, job, report=lambda run, measured: print(
+                f"pair {run}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measured.items()),
+                flush=True))
+            print(f"proposals: {job.proposals}")
+            assert floor.written == (job.proposals, job.proposals), (floor.written, job.proposals)
+            median = medians(times)
+            print(f"\nmedians of {runs} pairs, {count:,} codes: first run {median['first run']:.2f} s, "
+                  f"second run {median['second run']:.2f} s, write floor {median['floor']:.2f} s")
+            ratio = {"floor": pair_ratio(times, "first run", "floor"),
+                     "first": pair_ratio(times, "second run", "first run")}
+            print(f"  ratio first run / floor:       {ratio['floor']:.2f}× (median of the pairs' ratios)")
+            print(f"  ratio second run / first run:  {ratio['first']:.2f}×")
+            print(f"  machine load (1/5/15 min): {load_before} before, "
+                  + " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" after; {os.cpu_count()} CPUs")
             raise Rollback
     except Rollback:
         pass
+    if record:
+        from bench.figures import record as record_figures
+
+        size = f"{count:,} monthly codes, {job.proposals:,} proposals"
+        record_figures("code_yearend", [
+            figure(figure=f"code_yearend_propose {YEAR}, first run, {size}", value=median["first run"],
+                   reference="write floor: INSERT … SELECT of the same proposals and history rows",
+                   reference_value=median["floor"], what="the floor", ratio=ratio["floor"]),
+            figure(figure=f"code_yearend_propose, second run (idempotent), {size}", value=median["second run"],
+                   reference="its first run", reference_value=median["first run"], what="the first run",
+                   ratio=ratio["first"]),
+        ])
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("count", nargs="?", type=int, default=10000, help="monthly codes (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="pairs of (job, floor) timed; medians are compared")
+    parser.add_argument("--record", action="store_true",
+                        help="write the figures to bench/results/ for the table of bench/README.md (bench/figures.py)")
+    arguments = parser.parse_args()
+    main(arguments.count, arguments.runs, arguments.record)
