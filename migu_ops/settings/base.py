@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "core",
     "partners",
     "enforcement",
+    "overrides",
     "scoring",
     "credit",
     "controls",
