@@ -9,24 +9,37 @@ from .models import DecisionOverride
 from .registry import describe
 
 
-def override_columns(prefix: str = "") -> list[Column]:
-    """The override columns a decision's own export appends (``row.override_in_force``: the override or None)."""
+def override_columns(overrides_of) -> list[Column]:
+    """The columns a decision's own export appends: ``overrides_of(row)`` → the overrides in force on the row."""
 
-    def get(row):
-        return getattr(row, "override_in_force", None)
-
-    def text(read):
-        return lambda row: read(get(row)) if get(row) is not None else ""
+    def joined(read):
+        return lambda row: "；".join(str(read(o)) for o in overrides_of(row))
 
     return [
-        Column(prefix + _("人工调整"), lambda row: _("是") if get(row) is not None else ""),
-        Column(prefix + _("调整后取值"), text(lambda o: describe(o.kind, o.value))),
-        Column(prefix + _("调整原因"), text(lambda o: o.reason)),
-        Column(prefix + _("调整人"), text(lambda o: o.created_by.username)),
-        Column(prefix + _("调整审批人"), text(lambda o: o.approved_by.username if o.approved_by_id else "")),
-        Column(prefix + _("调整审批时间"), lambda row: get(row).approved_at if get(row) is not None else None),
-        Column(prefix + _("自动结果已变动"), text(lambda o: _("是") if o.automatic_moved else "")),
+        Column(_("人工调整"), lambda row: _("是") if overrides_of(row) else ""),
+        Column(_("调整内容"), joined(lambda o: _("%(item)s %(old)s → %(new)s") % {
+            "item": item_label(o), "old": describe(o.kind, o.automatic_value), "new": describe(o.kind, o.value)})),
+        Column(_("调整原因"), joined(lambda o: o.reason)),
+        Column(_("调整人"), joined(lambda o: o.created_by.username)),
+        Column(_("调整审批人"), joined(lambda o: o.approved_by.username if o.approved_by_id else "")),
+        Column(_("调整后自动结果已变动"), lambda row: _("是") if any(o.automatic_moved for o in overrides_of(row))
+               else ""),
     ]
+
+
+def item_label(override) -> str:
+    spec_items = dict(_items(override.kind))
+    return spec_items.get(override.item, override.item)
+
+
+def _items(kind: str) -> list[tuple[str, str]]:
+    from .registry import override_kind
+
+    try:
+        items = override_kind(kind).items
+    except LookupError:
+        return []
+    return items() if items else []
 
 
 class DecisionOverrideExporter(Exporter):
