@@ -25,6 +25,7 @@ from overrides.models import DecisionOverride
 from overrides.services import decision_override_create
 from scoring.models import MonthlyAssessment, PenaltyProposal
 from scoring.services import daily_notifications_job, monthly_assessment_job
+from tests.backtest.test_backtest import two_published_months  # noqa: F401 (fixture)
 from tests.controls.factories import record_event
 from tests.factories import ContractFactory, PartnerFactory, SubChannelFactory
 from tests.scoring.factories import SALES, make_tickets, set_revenue
@@ -424,3 +425,28 @@ def _sheet(response):
     assert response.status_code == 200
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
     return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+# --- the back-test diff ----------------------------------------------------------------------------------------
+
+
+def test_backtest_diff_says_which_decisions_are_overridden(two_published_months, staff_user, division_leader):  # noqa: E501, F811
+    from backtest.models import BacktestReport
+    from backtest.services import backtest_job
+    from partners.models import Partner
+    from tests.backtest.test_backtest import SEP, TODAY, rows_by
+
+    big = Partner.objects.get(code="BIG")
+    approved(assessment_override(big, staff_user, value="45", reason="专题会认定收入"), staff_user, division_leader)
+    stored = list(DecisionOverride.objects.values())
+
+    counts = backtest_job(rule_set=two_published_months, months=[SEP, OCT], today=TODAY)
+
+    rows = rows_by(BacktestReport.objects.get(pk=counts["report"]))
+    october = rows[("BIG", SALES, OCT)]
+    assert october.overridden and len(october.overrides) == 1
+    assert "收入规模得分" in october.overrides[0] or "revenue_score" in october.overrides[0]
+    assert "30.00 → 45.00" in october.overrides[0] and "专题会认定收入" in october.overrides[0]
+    assert (october.score_before, october.score_after) == (Decimal("80.00"), Decimal("90.00"))  # automatic values
+    assert not rows[("BIG", SALES, SEP)].overridden and not rows[("SMALL", SALES, OCT)].overridden
+    assert list(DecisionOverride.objects.values()) == stored  # the back-test's reruns left the override alone
