@@ -18,7 +18,7 @@ from core.approval import approval_approve, approval_submit
 from core.models import AuditEvent
 from credit.choices import SanctionStatus
 from credit.models import CreditSanction, MonthlyCreditScore
-from credit.services import credit_scoring_job
+from credit.services import credit_scoring_job, manual_item_score_set
 from enforcement.models import Restriction
 from overrides.choices import OverrideKind
 from overrides.models import DecisionOverride
@@ -327,13 +327,21 @@ def test_proposal_bad_values_are_refused(value, message, staff_user):
 # --- (c) a credit grade sanction (R-K-RANGE) -----------------------------------------------------------------------
 
 
+def _graded_c(code, notifications, staff_user):
+    """R-K-COMPOSE, ordinary weights 0.6 / 0.25 / 0.15: base standard 80, health 100 − 4×25 = 0 (R-K-HEALTH),
+    strategic 0 → 480, grade C (R-K-RANGE 450–<600)."""
+    partner = PartnerFactory(code=code)
+    ContractFactory(partner=partner, start_date=dt.date(2024, 1, 1))
+    notifications[OCT] = {(partner.pk, SALES): 4}
+    manual_item_score_set(partner=partner, month=OCT, item="base_standard", points=Decimal("80"), actor=staff_user)
+    credit_scoring_job(month=OCT)
+    return partner
+
+
 def test_credit_sanction_waiver_survives_a_rerun_and_cancels_the_sanction_r_k_range(
     staff_user, division_leader, notifications
 ):
-    partner = PartnerFactory(code="OV6")
-    ContractFactory(partner=partner, start_date=dt.date(2024, 1, 1))
-    notifications[OCT] = {(partner.pk, SALES): 4}  # R-K-HEALTH 100 − 4×25 = 0 → grade C
-    credit_scoring_job(month=OCT)
+    partner = _graded_c("OV6", notifications, staff_user)
     score = MonthlyCreditScore.objects.get(partner=partner)
     assert score.grade == "C"
     with pytest.raises(ValidationError, match="不执行"):
@@ -359,15 +367,12 @@ def test_credit_sanction_waiver_survives_a_rerun_and_cancels_the_sanction_r_k_ra
 
 
 def test_credit_rerun_that_moves_the_grade_is_recorded(staff_user, division_leader, notifications):
-    partner = PartnerFactory(code="OV7")
-    ContractFactory(partner=partner, start_date=dt.date(2024, 1, 1))
-    notifications[OCT] = {(partner.pk, SALES): 4}
-    credit_scoring_job(month=OCT)
+    partner = _graded_c("OV7", notifications, staff_user)
     override = approved(decision_override_create(
         kind=OverrideKind.CREDIT_SANCTION, partner=partner, month=OCT, item="no_new_codes",
         value={"waived": True}, reason="r", actor=staff_user), staff_user, division_leader)
-    notifications[OCT] = {}
-    credit_scoring_job(month=OCT)  # grade A now: the sanction is no longer called for
+    manual_item_score_set(partner=partner, month=OCT, item="base_standard", points=Decimal("100"), actor=staff_user)
+    credit_scoring_job(month=OCT)  # 100 × 0.6 → 600, grade B now: the sanction is no longer called for
     override.refresh_from_db()
     assert override.in_force and override.value == {"waived": True}
     assert override.automatic_current is None and override.automatic_moved_at is not None
