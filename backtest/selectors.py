@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from core.choices import ApprovalStatus
 from credit.choices import SanctionCode
 from credit.models import MonthlyCreditScore
 from credit.rules import grade_sanction_codes
@@ -100,8 +101,9 @@ def overrides_in_force_for_months(*, months: list[dt.date]) -> dict[tuple[int, s
     sanction's (no cooperation type) under ``(partner_id, "", month)``: the diff says which decisions staff
     overrode (docs/overrides.md). One query."""
     lines: dict[tuple[int, str, dt.date], list[str]] = defaultdict(list)
-    for o in DecisionOverride.objects.filter(month__in=months, status="approved", superseded_at__isnull=True) \
-            .select_related("created_by").order_by("kind", "item", "pk"):
+    in_force = DecisionOverride.objects.filter(month__in=months, status=ApprovalStatus.APPROVED,
+                                               superseded_at__isnull=True)
+    for o in in_force.select_related("created_by").order_by("kind", "item", "pk"):
         lines[(o.partner_id, o.cooperation_type, o.month)].append(
             f"{OverrideKind(o.kind).label} {o.item}：{describe(o.kind, o.automatic_current) or '—'} → "
             f"{describe(o.kind, o.value)}（{o.created_by.username}：{o.reason}）"

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choices import ApprovalStatus
 from core.rulebook import add_duration, money
 from enforcement.choices import RestrictedAction
 from enforcement.models import Restriction
@@ -131,7 +132,7 @@ def _proposal_in_force(*, override, actor) -> None:
     A proposal not approved yet registers the effective measures when it is approved."""
     proposal = PenaltyProposal.objects.filter(
         partner_id=override.partner_id, cooperation_type=override.cooperation_type, month=override.month,
-        level=int(override.item), status="approved",
+        level=int(override.item), status=ApprovalStatus.APPROVED,
     ).select_related("partner").first()
     if proposal is None or proposal.suspension_starts_on is None:
         return
