@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
         "NewspaperProductStatusEnum": "newspaper.choices.ProductStatus",
         "NewspaperContentCategoryEnum": "newspaper.choices.ContentCategory",
+        "DecisionOverrideKindEnum": "overrides.choices.OverrideKind",
     },
 }
 
