@@ -1,7 +1,9 @@
 """The override as every decision's API shows it, and the staff endpoint's shape."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.filters import MONTH_SCHEMA
 from core.api.serializers import LabelledModelSerializer
 from partners.serializers import MonthField, PartnerCodeField
 
@@ -57,7 +59,8 @@ class DecisionOverrideCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OverrideKind.choices)
     partner = serializers.CharField(help_text="合作方编码")
     cooperation_type = serializers.CharField(required=False, allow_blank=True, default="")
-    month = serializers.CharField(help_text="YYYY-MM")
+    month = serializers.RegexField(MONTH_SCHEMA["pattern"], help_text="YYYY-MM",
+                                   error_messages={"invalid": _("月份须为 YYYY-MM 形式，如 2026-10")})
     item = serializers.CharField(help_text="考核项目（revenue_score 等）、预警级别（1–4）或信用处罚措施编码")
     value = serializers.JSONField(help_text="考核项目：分数；预警处罚：[{action, duration: {value, unit}}]；"
                                             "信用处罚：{\"waived\": true}")
