@@ -118,9 +118,9 @@ class BacktestReportAdmin(ModelAdmin):
 class BacktestRowAdmin(ExportAdminMixin, ModelAdmin):
     list_display = ["partner", "cooperation_type", "month_text", "score_before", "score_after", "score_change",
                     "warning_level_before", "warning_level_after", "grade_before", "grade_after",
-                    "payout_before", "payout_after", "payout_change", "moved"]
+                    "payout_before", "payout_after", "payout_change", "moved", "overrides_text"]
     list_filter = ["report", "month", "cooperation_type", "changed", "grade_changed", "warning_changed",
-                   "payout_changed", "grade_after"]
+                   "payout_changed", "grade_after", "overridden"]
     search_fields = ["partner__code", "partner__name"]
     list_select_related = ["partner"]
     ordering = ["month", "partner__code", "cooperation_type"]
@@ -140,6 +140,10 @@ class BacktestRowAdmin(ExportAdminMixin, ModelAdmin):
     def moved(self, obj):
         return "；".join(f"{m['source']} {m['rule']} {m['before'] or '—'}→{m['after'] or '—'}"
                         for m in obj.moved_items) or "—"
+
+    @admin.display(description=_("人工调整"))
+    def overrides_text(self, obj):
+        return "；".join(obj.overrides) or "—"
 
 
 @admin.register(RuleSetActivationRequest)

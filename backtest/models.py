@@ -63,6 +63,8 @@ class BacktestRow(models.Model):
     partner, repeated on each cooperation type), ``payout`` the settlement's amount due (Σ over the type's
     contracts), ``restrictions`` the warning-level measures and grade sanctions the results call for.
     ``moved_items`` lists breakdown lines whose points differ ``[{source, rule, before, after}]``.
+    ``overrides`` says which of the row's decisions a named person overrode (in force when the back-test ran):
+    the before/after columns are the jobs' automatic values, the override stays in force either way.
     """
 
     report = models.ForeignKey(BacktestReport, verbose_name=_("回测报告"), on_delete=models.CASCADE,
@@ -90,6 +92,11 @@ class BacktestRow(models.Model):
     warning_changed = models.BooleanField(_("预警级别变化"), default=False)
     payout_changed = models.BooleanField(_("应付变化"), default=False)
     changed = models.BooleanField(_("有变化"), default=False)
+    overridden = models.BooleanField(_("已人工调整"), default=False)
+    overrides = models.JSONField(
+        _("人工调整"), default=list, blank=True,
+        help_text=_("回测时生效的人工调整（考核项目、预警处罚、信用处罚）：其决定以调整为准，重算不改变调整。"),
+    )
 
     class Meta:
         verbose_name = _("回测明细")

@@ -8,10 +8,14 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from core.choices import ApprovalStatus
 from credit.choices import SanctionCode
 from credit.models import MonthlyCreditScore
 from credit.rules import grade_sanction_codes
 from enforcement.choices import RestrictedAction
+from overrides.choices import OverrideKind
+from overrides.models import DecisionOverride
+from overrides.registry import describe
 from scoring.models import MonthlyAssessment, MonthlyWarning, PenaltyProposal, RuleSet
 from scoring.rules import fmt_duration
 from scoring.selectors import rule_book_for
@@ -90,6 +94,21 @@ def month_results(*, months: list[dt.date]) -> dict[Key, dict]:
         entry.update(credit.get((key[0], key[2]), {"credit_score": None, "grade": "", "credit_items": {},
                                                      "grade_sanctions": []}))
     return results
+
+
+def overrides_in_force_for_months(*, months: list[dt.date]) -> dict[tuple[int, str, dt.date], list[str]]:
+    """``{(partner_id, cooperation_type, month): [line]}`` of the overrides in force in ``months`` — a credit
+    sanction's (no cooperation type) under ``(partner_id, "", month)``: the diff says which decisions staff
+    overrode (docs/overrides.md). One query."""
+    lines: dict[tuple[int, str, dt.date], list[str]] = defaultdict(list)
+    in_force = DecisionOverride.objects.filter(month__in=months, status=ApprovalStatus.APPROVED,
+                                               superseded_at__isnull=True)
+    for o in in_force.select_related("created_by").order_by("kind", "item", "pk"):
+        lines[(o.partner_id, o.cooperation_type, o.month)].append(
+            f"{OverrideKind(o.kind).label} {o.item}：{describe(o.kind, o.automatic_current) or '—'} → "
+            f"{describe(o.kind, o.value)}（{o.created_by.username}：{o.reason}）"
+        )
+    return dict(lines)
 
 
 def _sanction_label(code: str) -> str:

@@ -34,7 +34,7 @@ from settlement.models import SettlementStatement
 from settlement.services import settlement_job
 
 from .models import BacktestReport, BacktestRow, RuleSetActivationRequest
-from .selectors import latest_backtest_report, month_results, rule_entries_of
+from .selectors import latest_backtest_report, month_results, overrides_in_force_for_months, rule_entries_of
 
 JOB_NAME = "run_backtest"
 #: credit scores that stay when a back-test clears a month's drafts: decided by a major violation, or pointed to
@@ -208,6 +208,7 @@ def backtest_job(*, rule_set: RuleSet, months, user=None, on_progress=None, toda
         except NoRuleSetInForce:
             baseline = None
         draft_entries = rule_entries_of(rule_set)
+        overridden = overrides_in_force_for_months(months=months)
         before = month_results(months=months)
         after = _recompute(rule_set, months, progress)
         with transaction.atomic():
@@ -219,6 +220,10 @@ def backtest_job(*, rule_set: RuleSet, months, user=None, on_progress=None, toda
             )
             rows = [_row(report, k, before.get(k, EMPTY), after.get(k, EMPTY))
                     for k in sorted(set(before) | set(after), key=lambda k: (k[2], k[0], k[1]))]
+            for row in rows:  # a row whose decision is overridden says so (its own type's and the partner's credit)
+                row.overrides = overridden.get((row.partner_id, row.cooperation_type, row.month), []) + (
+                    overridden.get((row.partner_id, "", row.month), []) if row.cooperation_type else [])
+                row.overridden = bool(row.overrides)
             BacktestRow.objects.bulk_create(rows, batch_size=2000)
             report.summary = _summary(rows)
             report.score_histogram = _histogram(rows)

@@ -77,8 +77,10 @@ class ControlMeasure(models.Model):
     """One measure an event calls for: sub-channel shutdown, business suspension or business warning.
 
     ``proposed`` keeps what the rule set computed; an override by the group, Migu Culture or a province
-    changes the effective fields and records source, requester and reason. On approval a non-warning,
-    non-waived measure registers one restriction (``restriction``).
+    changes the effective fields and records source, requester and reason. Recomputing the month keeps the
+    override (also when the rule no longer calls for the measure: ``proposed`` is then empty) and records in
+    ``automatic_moved_at`` that the rule's result moved under it. On approval a non-warning, non-waived measure
+    registers one restriction (``restriction``).
     """
 
     event = models.ForeignKey(ControlEvent, verbose_name=_("管控事件"), on_delete=models.CASCADE,
@@ -115,6 +117,10 @@ class ControlMeasure(models.Model):
         related_name="+",
     )
     overridden_at = models.DateTimeField(_("调整时间"), null=True, blank=True)
+    automatic_moved_at = models.DateTimeField(
+        _("自动结果变动时间"), null=True, blank=True,
+        help_text=_("调整后重新计算时规则结果（“规则计算结果”）发生变化的时间；调整本身保持不变。"),
+    )
     restriction = models.OneToOneField(
         "enforcement.Restriction", verbose_name=_("登记的限制"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="control_measure",

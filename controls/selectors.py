@@ -21,7 +21,8 @@ def events_in_month(*, partner_id: int, month: dt.date) -> list[ControlEvent]:
 
 def control_events_for_api() -> QuerySet[ControlEvent]:
     return ControlEvent.objects.select_related("partner", "sub_channel", "rule_set").prefetch_related(
-        Prefetch("measures", queryset=ControlMeasure.objects.select_related("sub_channel").order_by("position", "id"))
+        Prefetch("measures", queryset=ControlMeasure.objects.select_related("sub_channel", "overridden_by")
+                 .order_by("position", "id"))
     )
 
 

@@ -10,15 +10,23 @@ class ControlMeasureSerializer(LabelledModelSerializer):
     rule = serializers.CharField(source="rule_id", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     duration = serializers.SerializerMethodField()
+    overridden_by = serializers.CharField(source="overridden_by.username", default=None, read_only=True)
+    override_status = serializers.SerializerMethodField()
 
     class Meta:
         model = ControlMeasure
         fields = ["key", "kind", "rule", "scope", "action", "cooperation_type", "sub_channel", "province",
                   "starts_on", "ends_on", "duration", "warning_count", "waived", "overridden", "override_source",
-                  "override_requester", "override_reason", "detail"]
+                  "override_requester", "override_reason", "detail", "proposed", "overridden_by", "overridden_at",
+                  "automatic_moved_at", "override_status"]
+        # ``proposed``: the rule's own (automatic) result; the other fields are the effective measure; an override
+        # is approved with its event (department head, R-D-APPROVAL): ``override_status`` is the event's status
 
     def get_duration(self, obj) -> str:
         return duration_text(obj.durations)
+
+    def get_override_status(self, obj) -> str | None:
+        return obj.event.status if obj.overridden else None
 
 
 class ControlEventSerializer(LabelledModelSerializer):

@@ -113,8 +113,18 @@ def _snapshot(measure) -> dict:
     }
 
 
+def _automatic_moved(measure: ControlMeasure, now_proposed: dict) -> None:
+    """The rule's result for an overridden measure changed on recomputation: keep the override, record it."""
+    measure.automatic_moved_at = timezone.now()
+    audit_record(obj=measure, action="override_automatic_moved", rule_id=measure.rule_id,
+                 reason=f"重新计算后规则结果由“{measure.proposed.get('detail', '')}”变为"
+                        f"“{now_proposed.get('detail', '') or '不再给出此措施'}”；按要求的调整继续有效",
+                 data={"from": measure.proposed, "to": now_proposed})
+
+
 MEASURE_STATE = ["kind", "rule_id", "scope", "action", "position", "cooperation_type", "sub_channel_id",
-                 "warning_count", "proposed", "starts_on", "ends_on", "province", "durations", "detail"]
+                 "warning_count", "proposed", "starts_on", "ends_on", "province", "durations", "detail",
+                 "automatic_moved_at"]
 
 
 def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[ControlMeasure]:
@@ -129,6 +139,8 @@ def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[C
         measure.cooperation_type = "" if proposed.all_cooperation_types else event.cooperation_type
         measure.sub_channel_id = event.sub_channel_id if proposed.on_sub_channel else None
         measure.warning_count = proposed.warning_count
+        if measure.overridden and measure.pk and measure.proposed != _snapshot(proposed):
+            _automatic_moved(measure, _snapshot(proposed))
         measure.proposed = _snapshot(proposed)
         measure.starts_on = proposed.starts_on
         if measure.overridden:
@@ -141,6 +153,15 @@ def _store_proposal(event: ControlEvent, rule_set, proposal: Proposal) -> list[C
             measure.save()
         kept.append(measure)
     for stale in existing.values():
+        if stale.overridden:
+            # an override is never undone by a recomputation: the rule no longer calls for the measure, the
+            # requirement that overrode it stays, and staff see that the rule's result moved (docs/overrides.md)
+            if stale.proposed:
+                _automatic_moved(stale, {})
+                stale.proposed = {}
+                stale.save(update_fields=["proposed", "automatic_moved_at"])
+            kept.append(stale)
+            continue
         stale.delete()
     state = (rule_set.pk, proposal.rule_id, proposal.items, proposal.warnings_after)
     if state != (event.rule_set_id, event.rule_id, event.items, event.warnings_after):
@@ -330,7 +351,8 @@ def control_event_approval_problems(*, obj: ControlEvent, action: str) -> list[s
         return exc.messages
     stored = {m.key: m for m in obj.measures.all()}
     current = {p.key: p for p in proposal.measures}
-    stale = rule_set.pk != obj.rule_set_id or set(stored) != set(current) or any(
+    kept_overrides = {k for k, m in stored.items() if m.overridden and k not in current}  # see _store_proposal
+    stale = rule_set.pk != obj.rule_set_id or set(stored) - kept_overrides != set(current) or any(
         not stored[k].overridden and (stored[k].starts_on, stored[k].ends_on, stored[k].province)
         != (p.starts_on, p.ends_on, p.province)
         for k, p in current.items()

@@ -352,3 +352,23 @@ class GroupAdmin(BaseGroupAdmin, ModelAdmin):
 
 
 from . import admin_jobs  # noqa: E402,F401  job runs: start page, live progress
+
+
+def overrides_table(overrides, *, describe) -> str:
+    """The overrides of one decision (newest first): value, reason, who, when, approval state, whether the
+    automatic value moved since (``describe(kind, value)`` renders a value)."""
+    if not overrides:
+        return "—"
+    rows = [
+        (describe(o.kind, o.automatic_value), describe(o.kind, o.value), o.reason, o.created_by.username,
+         timezone.localtime(o.created_at).strftime("%Y-%m-%d %H:%M"), o.get_status_display(),
+         _("生效中") if o.in_force else (_("已被取代") if o.superseded_at else "—"),
+         describe(o.kind, o.automatic_current) if o.automatic_moved else "—")
+        for o in overrides
+    ]
+    head = format_html_join("", "<th>{}</th>", ((label,) for label in (
+        _("自动结果"), _("调整后"), _("原因"), _("调整人"), _("时间"), _("审批状态"), _("生效"),
+        _("自动结果已变为"))))
+    body = format_html_join("", "<tr>" + "<td>{}</td>" * 8 + "</tr>", rows)
+    return format_html('<table class="breakdown readonly-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                       head, body)

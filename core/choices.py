@@ -47,6 +47,10 @@ class AuditAction(models.TextChoices):
     RECOMPUTE = "recompute", _("重算处罚建议")
     SUPERSEDE = "supersede", _("被更高级别建议取代")
     WITHDRAW = "withdraw", _("撤回处罚建议")
+    # overrides of automatic decisions (overrides app; controls measures: CONTROL_MEASURE_OVERRIDE)
+    OVERRIDE_CREATE = "override_create", _("录入人工调整")
+    OVERRIDE_SUPERSEDE = "override_supersede", _("人工调整被取代")
+    OVERRIDE_AUTOMATIC_MOVED = "override_automatic_moved", _("调整期间自动结果变动")
     # enforcement
     RESTRICTION_CREATE = "restriction_create", _("登记限制")
     RESTRICTION_LIFT = "restriction_lift", _("解除限制")

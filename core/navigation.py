@@ -20,6 +20,7 @@ GROUPS = [
         (_("处罚建议"), "report", "scoring.penaltyproposal"),
         (_("信用积分"), "credit_score", "credit.monthlycreditscore"),
         (_("信用处罚"), "policy", "credit.creditsanction"),
+        (_("人工调整"), "edit", "overrides.decisionoverride"),
         (_("结算单"), "receipt_long", "settlement.settlementstatement"),
         (_("月度收入"), "payments", "partners.monthlyrevenue"),
         (_("月度贡献"), "volunteer_activism", "partners.monthlycontribution"),

@@ -13,12 +13,15 @@ from core.admin import (
     ResultAdmin,
     TabularInline,
     ask_text,
+    overrides_table,
 )
 from core.choices import ApprovalStatus
 from core.exports import ExportAdminMixin
 from enforcement.choices import RestrictedAction
+from overrides.registry import describe
 
 from .choices import SANCTION_ACTIONS, EvidenceChannel, SanctionCode, SanctionStatus
+from .exports import CreditSanctionExporter
 from .models import (
     CalendarOverride,
     CompanyImportanceEvidence,
@@ -27,6 +30,7 @@ from .models import (
     ManualItemScore,
     MonthlyCreditScore,
 )
+from .selectors import sanctions_attach_overrides
 from .services import (
     company_importance_file,
     company_importance_review,
@@ -153,7 +157,8 @@ class CreditSanctionForm(forms.ModelForm):
 @admin.register(CreditSanction)
 class CreditSanctionAdmin(ExportAdminMixin, HistoryAdmin):
     form = CreditSanctionForm
-    list_display = ["partner", "origin_partner", "month", "grade", "code", "action", "status", "issued_on",
+    exporter_class = CreditSanctionExporter
+    list_display = ["partner", "origin_partner", "month", "grade", "code", "action", "status", "waived", "issued_on",
                     "due_on", "overdue", "applied_on", "ended_on", "rule_id"]
     list_filter = [OverdueFilter, LinkedFilter, "status", "grade", "code", "due_on"]
     search_fields = ["partner__code", "partner__name", "origin_partner__code"]
@@ -162,7 +167,25 @@ class CreditSanctionAdmin(ExportAdminMixin, HistoryAdmin):
     actions = ["apply_now", "apply_phone_bill", "apply_client_promotion"]
     readonly_fields = ["partner", "origin_partner", "credit_score", "month", "grade", "code", "rule_id", "issued_on",
                        "due_on", "status", "applied_on", "applied_by", "ended_on", "end_reason", "replaced_by",
-                       "created_at"]
+                       "created_at", "waived", "overrides"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        sanctions_attach_overrides(changelist.result_list)
+        return changelist
+
+    def _attached(self, obj):
+        if not hasattr(obj, "override_in_force"):
+            sanctions_attach_overrides([obj])
+        return obj
+
+    @admin.display(description=_("人工调整为不执行"), boolean=True)
+    def waived(self, obj):
+        return self._attached(obj).override_in_force is not None
+
+    @admin.display(description=_("人工调整（含历史）"))
+    def overrides(self, obj):
+        return overrides_table(self._attached(obj).decision_overrides, describe=describe)
 
     def has_add_permission(self, request):
         return False  # issued by approving a grade

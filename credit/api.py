@@ -19,6 +19,7 @@ from partners.models import Partner
 
 from . import filters, selectors, serializers
 from .choices import EvidenceChannel
+from .exports import CreditSanctionExporter
 from .models import CompanyImportanceEvidence, MajorViolation
 from .services import company_importance_file
 
@@ -45,6 +46,7 @@ class CreditSanctionViewSet(ExportViewSetMixin, PartnerScopedMixin, viewsets.Rea
 
     queryset = selectors.credit_sanctions()
     serializer_class = serializers.CreditSanctionSerializer
+    exporter_class = CreditSanctionExporter
     filterset_class = filters.CreditSanctionFilter
 
 

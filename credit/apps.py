@@ -20,6 +20,10 @@ class CreditConfig(AppConfig):
             problems=services.company_importance_approval_problems,
         )
 
+        from .services.overrides import credit_overrides_register
+
+        credit_overrides_register()
+
         from core.jobs import job_register
 
         job_register(name=services.JOB_NAME, label=_("信用积分"), task="credit.run_credit_scoring", period="month")

@@ -11,6 +11,8 @@ from core.choices import ApprovalStatus
 from core.months import add_months, month_end
 from enforcement.choices import RestrictedAction
 from enforcement.selectors import restrictions_in_force_by_partner, verdict_from
+from overrides.choices import OverrideKind
+from overrides.selectors import overrides_for_keys
 from partners.choices import CooperationType
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 from scoring.selectors import notification_counts_for_month as scoring_notification_counts_for_month
@@ -180,3 +182,46 @@ def blocked_summary(*, partner, on: dt.date, restrictions: list | None = None) -
             "reasons": verdict.reasons,
         })
     return {"partner": partner.code, "date": on.isoformat(), "blocked": blocked, "allowed": allowed}
+
+
+# --- Overrides of grade sanctions (issue 15 item 4; docs/overrides.md) ---------------------------------------------
+
+def sanction_automatic_values(keys) -> dict[tuple, dict]:
+    """The automatic decision for each ``(partner_id, "", month, sanction code)``: the sanction the month's grade calls
+    for (R-K-RANGE; ``credit_grade_sanctions``) or a linked penalty issued for it (R-K-LINKED). Absent: none."""
+    from .rules import grade_sanction_codes
+
+    wanted = {k for k in keys if k[1] == ""}
+    if not wanted:
+        return {}
+    partners, months = {k[0] for k in wanted}, {k[2] for k in wanted}
+    found = {}
+    for score in MonthlyCreditScore.objects.filter(partner_id__in=partners, month__in=months).select_related(
+        "rule_set"
+    ):
+        for code in grade_sanction_codes(score.grade, rule_book_for(score.rule_set)):
+            key = (score.partner_id, "", score.month, str(code))
+            if key in wanted:
+                found[key] = {"waived": False, "grade": score.grade}
+    for partner_id, month, code, grade in CreditSanction.objects.filter(
+        partner_id__in=partners, month__in=months
+    ).exclude(status=SanctionStatus.CANCELLED).values_list("partner_id", "month", "code", "grade"):
+        key = (partner_id, "", month, code)
+        if key in wanted and key not in found:
+            found[key] = {"waived": False, "grade": grade}
+    return found
+
+
+def sanctions_attach_overrides(rows, *, published_only: bool = False) -> list[CreditSanction]:
+    """``decision_overrides`` and ``override_in_force`` on each sanction, in one query."""
+    rows = list(rows)
+    keys = {row.pk: (row.partner_id, "", row.month, row.code) for row in rows}
+    found = overrides_for_keys(kind=OverrideKind.CREDIT_SANCTION, keys=keys.values(), published_only=published_only)
+    for row in rows:
+        row.decision_overrides = found.get(keys[row.pk], [])
+        row.override_in_force = next((o for o in row.decision_overrides if o.in_force), None)
+    return rows
+
+
+def sanction_waived(*, sanction: CreditSanction) -> bool:
+    return bool(sanctions_attach_overrides([sanction])[0].override_in_force)

@@ -4,13 +4,15 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from core.api.filters import MONTH_SCHEMA
-from core.api.serializers import LabelledModelSerializer
+from core.api.serializers import AttachingListSerializer, AttachMixin, LabelledModelSerializer, partner_caller
+from overrides.serializers import OverrideSummarySerializer
 from partners.models import Partner
 from partners.serializers import MonthField, PartnerCodeField
 from scoring.selectors import NoRuleSetInForce, rule_book_in_force
 
 from .choices import SanctionStatus
 from .models import CompanyImportanceEvidence, CreditSanction, MajorViolation, MonthlyCreditScore
+from .selectors import sanctions_attach_overrides
 
 SCORE_FIELD = {"max_digits": 8, "decimal_places": 2, "coerce_to_string": False, "read_only": True}
 
@@ -77,17 +79,30 @@ class CreditPathSerializer(serializers.Serializer):
     rule_set_version = serializers.IntegerField()
 
 
-class CreditSanctionSerializer(LabelledModelSerializer):
+class CreditSanctionSerializer(AttachMixin, LabelledModelSerializer):
+    """``waived``: an override in force decided the sanction is not applied (``overrides``: who, when, why)."""
+
     partner = PartnerCodeField()
     origin_partner = PartnerCodeField()
     month = MonthField(read_only=True)
     code_label = serializers.CharField(source="get_code_display", read_only=True)
     overdue = serializers.SerializerMethodField()
+    waived = serializers.SerializerMethodField()
+    overrides = OverrideSummarySerializer(source="decision_overrides", many=True, read_only=True)
 
     class Meta:
         model = CreditSanction
         fields = ["id", "partner", "origin_partner", "month", "grade", "code", "code_label", "action", "rule_id",
-                  "issued_on", "due_on", "status", "overdue", "applied_on", "ended_on", "end_reason"]
+                  "issued_on", "due_on", "status", "overdue", "applied_on", "ended_on", "end_reason", "waived",
+                  "overrides"]
+        list_serializer_class = AttachingListSerializer
+
+    @classmethod
+    def attach(cls, rows, context) -> None:
+        sanctions_attach_overrides(rows, published_only=partner_caller(context))
+
+    def get_waived(self, obj) -> bool:
+        return obj.override_in_force is not None
 
     def get_overdue(self, obj) -> bool:
         return obj.status == SanctionStatus.PENDING and obj.due_on < timezone.localdate()

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 API_MODULES = [
     "partners.api",
     "enforcement.api",
+    "overrides.api",
     "scoring.api",
     "credit.api",
     "controls.api",

@@ -18,15 +18,18 @@ from core.admin import (
     TabularInline,
     breakdown_table,
     money_text,
+    overrides_table,
 )
 from core.exports import ExportAdminMixin
 from core.rulebook import fmt_number, to_decimal
 from credit.choices import SanctionCode
 from enforcement.choices import RestrictedAction
 from enforcement.selectors import restriction_reason
+from overrides.registry import describe
 from partners.choices import CooperationType, PartnerClass
 
 from .choices import DurationUnit, PathItem, PathStatus, RuleKind
+from .exports import AssessmentExporter, PenaltyProposalExporter
 from .models import (
     DailyNotification,
     MonthlyAssessment,
@@ -38,7 +41,7 @@ from .models import (
 )
 from .rule_validation import validate_rule_value
 from .rules import fmt_duration
-from .selectors import assessment_path, warning_path
+from .selectors import assessment_path, assessments_attach_overrides, proposals_attach_overrides, warning_path
 from .services import rule_entry_update, rule_set_activate, rule_set_copy_as_draft
 
 # --- the rule-set page as a readable form ----------------------------------------------------------------------------
@@ -372,8 +375,9 @@ class UpgradedInclusionInline(ReadOnlyAdminMixin, TabularInline):
 
 @admin.register(MonthlyAssessment)
 class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
-    list_display = ["partner", "cooperation_type", "month_text", "total", "revenue_score", "health_score",
-                    "bonus_score", "deduction_score", "incubation", "status", "rule_set_version"]
+    exporter_class = AssessmentExporter
+    list_display = ["partner", "cooperation_type", "month_text", "total", "effective_total", "revenue_score",
+                    "health_score", "bonus_score", "deduction_score", "incubation", "status", "rule_set_version"]
     list_filter = [MonthListFilter, "cooperation_type", "partner__partner_class", ScoreBandFilter, "status",
                    "incubation"]
     search_fields = ["partner__code", "partner__name"]
@@ -383,12 +387,13 @@ class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
         (None, {"fields": ["partner", "cooperation_type", "month", "status", "rule_set"]}),
         (_("得分"), {"fields": ["total", "revenue_score", "health_score", "bonus_score", "deduction_score",
                               "breakdown"]}),
+        (_("人工调整"), {"fields": ["effective_total", "overrides"]}),
         (_("依据"), {"fields": ["revenue", "incubation", "complaint_count", "health_ratio", "late_or_quality_count",
                               "upgraded_count", "computed_at"]}),
         (_("距下一档"), {"fields": ["next_bracket_table"]}),
         (_("审批"), {"fields": ["submitted_by", "submitted_at", "approved_by", "approved_at", "audit_trail_table"]}),
     ]
-    readonly_fields = ["breakdown", "audit_trail_table", "next_bracket_table"]
+    readonly_fields = ["breakdown", "audit_trail_table", "next_bracket_table", "effective_total", "overrides"]
 
     @admin.display(description=_("距下一档（合作方视图，同 API path/）"))
     def next_bracket_table(self, obj):
@@ -407,12 +412,34 @@ class MonthlyAssessmentAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
             ("detail", _("说明")),
         ])
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        assessments_attach_overrides(changelist.result_list)  # one query for the page's overrides
+        return changelist
+
+    def _attached(self, obj):
+        if not hasattr(obj, "effective_total"):
+            assessments_attach_overrides([obj])
+        return obj
+
+    @admin.display(description=_("有效总分"))
+    def effective_total(self, obj):
+        obj = self._attached(obj)
+        if obj.overrides_in_force:
+            return format_html("{} <span title=\"{}\">✎</span>", obj.effective_total, _("已人工调整"))
+        return obj.effective_total
+
+    @admin.display(description=_("人工调整（含历史）"))
+    def overrides(self, obj):
+        return overrides_table(self._attached(obj).decision_overrides, describe=describe)
+
 
 @admin.register(PenaltyProposal)
 class PenaltyProposalAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
+    exporter_class = PenaltyProposalExporter
     # fits 1440 px: reached on, superseded by and the suspension start are on the detail page
     list_display = ["partner", "cooperation_type", "month_text", "level", "notification_count", "measures_text",
-                    "payout_percent", "status"]
+                    "effective_measures_text", "payout_percent", "status"]
     list_filter = [MonthListFilter, "level", "status", "cooperation_type",
                    ("superseded_by", admin.EmptyFieldListFilter)]
     search_fields = ["partner__code", "partner__name"]
@@ -422,9 +449,34 @@ class PenaltyProposalAdmin(ExportAdminMixin, ApprovalAdminMixin, ResultAdmin):
                            "status", "rule_set"]}),
         (_("处罚措施"), {"fields": ["measures_text", "payout_percent", "suspension_starts_on", "suspensions_table",
                                 "superseded_by", "superseded_at", "breakdown"]}),
+        (_("人工调整"), {"fields": ["effective_measures_text", "overrides"]}),
         (_("审批"), {"fields": ["submitted_by", "submitted_at", "approved_by", "approved_at", "audit_trail_table"]}),
     ]
-    readonly_fields = ["breakdown", "audit_trail_table", "measures_text", "suspensions_table"]
+    readonly_fields = ["breakdown", "audit_trail_table", "measures_text", "suspensions_table",
+                       "effective_measures_text", "overrides"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        proposals_attach_overrides(changelist.result_list)
+        return changelist
+
+    def _attached(self, obj):
+        if not hasattr(obj, "effective_measures"):
+            proposals_attach_overrides([obj])
+        return obj
+
+    @admin.display(description=_("有效措施（含人工调整）"))
+    def effective_measures_text(self, obj):
+        obj = self._attached(obj)
+        if obj.override_in_force is None:
+            return "—"
+        return "；".join(
+            f"暂停{RestrictedAction(m['action']).label} {fmt_duration(m['duration'])}" for m in obj.effective_measures
+        ) or _("不执行")
+
+    @admin.display(description=_("人工调整（含历史）"))
+    def overrides(self, obj):
+        return overrides_table(self._attached(obj).decision_overrides, describe=describe)
 
     @admin.display(description=_("建议措施"))
     def measures_text(self, obj):

@@ -10,6 +10,7 @@ from core.api.approval import ApprovalActionsMixin
 from core.api.scoping import PartnerScopedMixin
 from core.exports import ExportViewSetMixin
 
+from .exports import AssessmentExporter, PenaltyProposalExporter
 from .filters import AssessmentFilter, NotificationFilter, PenaltyProposalFilter, WarningFilter
 from .models import DailyNotification, MonthlyWarning
 from .selectors import assessment_path, assessments_for_list, penalty_proposals_for_list, warning_path
@@ -52,6 +53,7 @@ class AssessmentViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerScopedM
 
     queryset = assessments_for_list()
     serializer_class = AssessmentSerializer
+    exporter_class = AssessmentExporter
     filterset_class = AssessmentFilter
     published_only_for_partners = True
 
@@ -67,6 +69,7 @@ class PenaltyProposalViewSet(ExportViewSetMixin, ApprovalActionsMixin, PartnerSc
 
     queryset = penalty_proposals_for_list().prefetch_related("restrictions")
     serializer_class = PenaltyProposalSerializer
+    exporter_class = PenaltyProposalExporter
     filterset_class = PenaltyProposalFilter
     published_only_for_partners = True
 

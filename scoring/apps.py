@@ -19,6 +19,10 @@ class ScoringConfig(AppConfig):
         )
         approvable_register(MonthlyAssessment, on_approved=services.monthly_assessment_approved)
 
+        from .services.overrides import scoring_overrides_register
+
+        scoring_overrides_register()
+
         from core.jobs import job_register
 
         job_register(name="run_daily_notifications", label=_("每日投诉通报"), task="scoring.run_daily_notifications",

@@ -10,7 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core.choices import ApprovalStatus
 from core.months import month_end
-from core.rulebook import RuleBook, RuleParam, money, to_decimal
+from core.rulebook import RuleBook, RuleParam, clamp, money, to_decimal
+from overrides.choices import OverrideKind
+from overrides.selectors import override_in_force, overrides_for_keys
 from partners.choices import ComplaintCategory
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue
 
@@ -485,3 +487,96 @@ def warning_path(*, warning: MonthlyWarning, today: dt.date) -> dict:
         day = {"date": today, **daily_next_notification_path(complaint_count=count, book=day_book)}
     return {"id": warning.pk, "partner": warning.partner.code, "cooperation_type": warning.cooperation_type,
             "month": warning.month, **path, "today": day}
+# --- Overrides: effective values of overridden decisions (issue 15 item 4; docs/overrides.md) ---------------------
+
+#: assessment items staff may override → (rule-book key naming the item's rule id, rule-book key of its maximum)
+#: — the four lines of R-M-TOTAL; ``None``: the maximum is the highest points of the item's brackets, or unbounded
+ASSESSMENT_OVERRIDE_ITEMS: dict[str, tuple[str, str | None]] = {
+    "revenue_score": ("revenue_score_brackets", "revenue_score_max"),
+    "health_score": ("health_ratio_brackets", None),
+    "bonus_score": ("bonus_cap", "bonus_cap"),
+    "deduction_score": ("deduction_per_late_or_quality_ticket", None),
+}
+
+
+def assessment_item_bounds(*, book: RuleBook, item: str) -> tuple[Decimal, Decimal | None]:
+    """The points an overridden assessment item may take, from the rule set (never a literal)."""
+    _rule_key, max_key = ASSESSMENT_OVERRIDE_ITEMS[item]
+    if max_key is not None:
+        return Decimal(0), book.number(max_key)
+    if item == "health_score":
+        return Decimal(0), max(to_decimal(p) for p in book.brackets("health_ratio_brackets").points)
+    return Decimal(0), None
+
+
+def assessment_effective_total(*, assessment: MonthlyAssessment, scores: dict[str, Decimal]) -> Decimal:
+    """R-M-TOTAL over the effective item scores: revenue + health + bonus − deductions, clamped to the bounds of
+    the rule set the assessment was computed with."""
+    book = rule_book_for(assessment.rule_set)
+    raw = scores["revenue_score"] + scores["health_score"] + scores["bonus_score"] - scores["deduction_score"]
+    return money(clamp(raw, book.number("total_min"), book.number("total_max")))
+
+
+def _attach(rows, *, kind: str, published_only: bool, key) -> None:
+    """``row.decision_overrides`` for every row; a key whose item is ``None`` collects every item of the row."""
+    found = overrides_for_keys(kind=kind, keys=[key(r) for r in rows], published_only=published_only)
+    by_decision: dict[tuple, list] = {}
+    for natural_key, overrides in found.items():
+        by_decision.setdefault(natural_key, []).extend(overrides)
+        by_decision.setdefault((*natural_key[:3], None), []).extend(overrides)
+    for row in rows:
+        row.decision_overrides = sorted(by_decision.get(key(row), []), key=lambda o: (o.created_at, o.pk),
+                                        reverse=True)
+
+
+def assessments_attach_overrides(rows, *, published_only: bool = False) -> list[MonthlyAssessment]:
+    """Give each assessment ``decision_overrides`` (newest first), ``overrides_in_force`` ({item: override}),
+    ``effective_scores`` and ``effective_total`` — one query for all rows (lists, exports)."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    _attach(rows, kind=OverrideKind.ASSESSMENT_ITEM, published_only=published_only,
+            key=lambda r: (r.partner_id, r.cooperation_type, r.month, None))
+    for row in rows:
+        in_force = {o.item: o for o in row.decision_overrides if o.in_force}
+        row.overrides_in_force = in_force
+        row.effective_scores = {
+            item: Decimal(in_force[item].value) if item in in_force else getattr(row, item)
+            for item in ASSESSMENT_OVERRIDE_ITEMS
+        }
+        row.effective_total = (assessment_effective_total(assessment=row, scores=row.effective_scores)
+                               if in_force else row.total)
+    return rows
+
+
+def proposal_effective_measures(*, proposal: PenaltyProposal, override=None) -> list[dict]:
+    """The measures that apply: the override's durations where one is in force (``None`` = not applied), else the
+    proposal's own (R-D-WARN)."""
+    if override is None:
+        key = (proposal.partner_id, proposal.cooperation_type, proposal.month, str(proposal.level))
+        override = override_in_force(overrides_for_keys(kind=OverrideKind.PENALTY_PROPOSAL, keys=[key]).get(key, []))
+    if override is None:
+        return list(proposal.measures)
+    chosen = override.value.get("measures", {})
+    effective = []
+    for measure in proposal.measures:
+        if measure["action"] in chosen:
+            if chosen[measure["action"]] is None:
+                continue
+            measure = {**measure, "duration": chosen[measure["action"]]}
+        effective.append(measure)
+    return effective
+
+
+def proposals_attach_overrides(rows, *, published_only: bool = False) -> list[PenaltyProposal]:
+    """``decision_overrides``, ``override_in_force`` and ``effective_measures`` on each proposal, in one query."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    _attach(rows, kind=OverrideKind.PENALTY_PROPOSAL, published_only=published_only,
+            key=lambda r: (r.partner_id, r.cooperation_type, r.month, str(r.level)))
+    for row in rows:
+        row.override_in_force = next((o for o in row.decision_overrides if o.in_force), None)
+        row.effective_measures = (proposal_effective_measures(proposal=row, override=row.override_in_force)
+                                  if row.override_in_force else list(row.measures))
+    return rows

@@ -2,13 +2,23 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import ChoiceLabelField, ItemSerializer, LabelledModelSerializer, ScoreField
+from core.api.serializers import (
+    AttachingListSerializer,
+    AttachMixin,
+    ChoiceLabelField,
+    ItemSerializer,
+    LabelledModelSerializer,
+    ScoreField,
+    partner_caller,
+)
 from enforcement.choices import RestrictedAction
+from overrides.serializers import OverrideSummarySerializer
 from partners.choices import CooperationType
 from partners.serializers import MonthField, PartnerCodeField
 
 from .choices import PathInput, PathItem, PathStatus
 from .models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
+from .selectors import assessments_attach_overrides, proposals_attach_overrides
 
 
 class NotificationSerializer(LabelledModelSerializer):
@@ -35,7 +45,10 @@ class WarningSerializer(LabelledModelSerializer):
                   "rule_set_version", "items"]
 
 
-class AssessmentSerializer(LabelledModelSerializer):
+class AssessmentSerializer(AttachMixin, LabelledModelSerializer):
+    """``total`` and the item scores are the job's automatic values; ``effective_total`` / ``effective_scores``
+    apply the overrides in force (``overrides``: who, when, why, approval state; partners see approved ones)."""
+
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     total = ScoreField()
@@ -47,13 +60,25 @@ class AssessmentSerializer(LabelledModelSerializer):
     revenue = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     rule_set_version = serializers.IntegerField(source="rule_set.version", read_only=True)
     items = ItemSerializer(many=True, read_only=True)
+    effective_total = ScoreField()
+    effective_scores = serializers.DictField(child=ScoreField(), read_only=True)
+    overridden = serializers.SerializerMethodField()
+    overrides = OverrideSummarySerializer(source="decision_overrides", many=True, read_only=True)
 
     class Meta:
         model = MonthlyAssessment
         fields = ["id", "partner", "cooperation_type", "month", "total", "revenue_score", "health_score",
                   "bonus_score", "deduction_score", "status", "rule_set_version", "items", "revenue",
                   "complaint_count", "health_ratio", "incubation", "late_or_quality_count", "upgraded_count",
-                  "approved_at"]
+                  "approved_at", "effective_total", "effective_scores", "overridden", "overrides"]
+        list_serializer_class = AttachingListSerializer
+
+    @classmethod
+    def attach(cls, rows, context) -> None:
+        assessments_attach_overrides(rows, published_only=partner_caller(context))
+
+    def get_overridden(self, obj) -> bool:
+        return bool(obj.overrides_in_force)
 
 
 class SuspensionSerializer(serializers.Serializer):
@@ -72,7 +97,9 @@ class MeasureSerializer(serializers.Serializer):
     rule = serializers.CharField()
 
 
-class PenaltyProposalSerializer(LabelledModelSerializer):
+class PenaltyProposalSerializer(AttachMixin, LabelledModelSerializer):
+    """``measures`` are the job's automatic measures; ``effective_measures`` apply an override in force."""
+
     partner = PartnerCodeField()
     month = MonthField(read_only=True)
     payout_percent = ScoreField(max_digits=5)
@@ -81,12 +108,24 @@ class PenaltyProposalSerializer(LabelledModelSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
     suspensions = SuspensionSerializer(source="restrictions", many=True, read_only=True)
     items = ItemSerializer(many=True, read_only=True)
+    effective_measures = MeasureSerializer(many=True, read_only=True)
+    overridden = serializers.SerializerMethodField()
+    overrides = OverrideSummarySerializer(source="decision_overrides", many=True, read_only=True)
 
     class Meta:
         model = PenaltyProposal
         fields = ["id", "partner", "cooperation_type", "month", "level", "reached_on", "notification_count",
                   "measures", "payout_percent", "status", "superseded", "superseded_by", "suspension_starts_on",
-                  "suspensions", "rule_set_version", "items", "approved_at"]
+                  "suspensions", "rule_set_version", "items", "approved_at", "effective_measures", "overridden",
+                  "overrides"]
+        list_serializer_class = AttachingListSerializer
+
+    @classmethod
+    def attach(cls, rows, context) -> None:
+        proposals_attach_overrides(rows, published_only=partner_caller(context))
+
+    def get_overridden(self, obj) -> bool:
+        return obj.override_in_force is not None
 
 
 # --- The path to the next bracket / warning level (read-only shapes of scoring.selectors) -------------------------

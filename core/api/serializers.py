@@ -80,3 +80,36 @@ class ItemSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text="RULES.md 规则编号")
     points = serializers.FloatField()
     detail = serializers.CharField()
+
+
+class AttachingListSerializer(serializers.ListSerializer):
+    """A list whose rows get extra attributes loaded for the whole page at once (e.g. the overrides of each
+    decision): the child serializer's ``attach(rows, context)`` runs once before the rows are written."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        self.child.attach(rows, self.context)
+        return [self.child.to_representation(row) for row in rows]
+
+
+class AttachMixin:
+    """Serializer mixin for ``AttachingListSerializer``: ``attach`` also runs for a single row (detail views)."""
+
+    attached_attribute = "decision_overrides"
+
+    @classmethod
+    def attach(cls, rows, context) -> None:
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        if not hasattr(instance, self.attached_attribute):
+            self.attach([instance], self.context)
+        return super().to_representation(instance)
+
+
+def partner_caller(context) -> bool:
+    """Whether the request of a serializer's context comes from a partner login (they see published rows only)."""
+    from .permissions import is_staff_user
+
+    request = context.get("request") if context else None
+    return request is not None and not is_staff_user(request.user)

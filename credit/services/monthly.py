@@ -12,6 +12,8 @@ from core.choices import ApprovalStatus
 from core.jobs import PROTECTED_STATUSES, JobProgress, JobRefused, job_run
 from core.months import format_month
 from core.rulebook import RuleBook
+from overrides.choices import OverrideKind
+from overrides.services import overrides_automatic_sync
 from scoring.selectors import rule_book_in_force
 
 from .. import selectors
@@ -143,4 +145,6 @@ def credit_scoring_job(*, month: dt.date, user=None, on_progress=None) -> dict[s
     month = month.replace(day=1)
     with job_run(job=JOB_NAME, key=format_month(month), user=user, on_progress=on_progress) as progress:
         counts = progress.run.counts = credit_scoring_run(month=month, progress=progress)
+        # overrides of the month's grade sanctions stay; record where the grade moved under one (docs/overrides.md)
+        overrides_automatic_sync(kind=OverrideKind.CREDIT_SANCTION, month=month)
     return counts

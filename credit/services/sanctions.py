@@ -32,7 +32,10 @@ def credit_score_approved(*, obj: MonthlyCreditScore, actor) -> None:
     if obj.major_violation_id:
         return  # the major violation's own measures apply (R-X-EXIT)
     issued_on = timezone.localdate(obj.approved_at) if obj.approved_at else timezone.localdate()
-    credit_sanctions_issue(score=obj, issued_on=issued_on, actor=actor)
+    issued = credit_sanctions_issue(score=obj, issued_on=issued_on, actor=actor)
+    from .overrides import credit_sanctions_apply_overrides  # a waiver already in force (docs/overrides.md)
+
+    credit_sanctions_apply_overrides(sanctions=issued, actor=actor)
 
 
 def sanction_due_date(*, issued_on: dt.date, book: RuleBook) -> dt.date:

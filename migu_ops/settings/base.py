@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "core",
     "partners",
     "enforcement",
+    "overrides",
     "scoring",
     "credit",
     "controls",
@@ -196,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "RestrictedActionEnum": "enforcement.choices.RestrictedAction",
         "NewspaperProductStatusEnum": "newspaper.choices.ProductStatus",
         "NewspaperContentCategoryEnum": "newspaper.choices.ContentCategory",
+        "DecisionOverrideKindEnum": "overrides.choices.OverrideKind",
     },
 }
 

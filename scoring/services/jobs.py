@@ -5,6 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from core.jobs import job_run
+from overrides.choices import OverrideKind
+from overrides.services import overrides_automatic_sync
 
 from .assessment import monthly_assessment_run
 from .month_end import month_notifications_run
@@ -18,6 +20,8 @@ def daily_notifications_job(
 ) -> dict[str, int]:
     with job_run(job="run_daily_notifications", key=day.isoformat(), user=user, on_progress=on_progress) as progress:
         counts = daily_notifications_run(day=day, progress=progress, actor=user, refresh_month=refresh_month)
+        # overrides of proposals stay; record where the job's automatic value moved under one (docs/overrides.md)
+        overrides_automatic_sync(kind=OverrideKind.PENALTY_PROPOSAL, month=day.replace(day=1))
         progress.run.counts = counts
     return counts
 
@@ -26,6 +30,7 @@ def monthly_assessment_job(*, month: dt.date, user=None, on_progress=None) -> di
     month = month.replace(day=1)
     with job_run(job="run_monthly_assessment", key=f"{month:%Y-%m}", user=user, on_progress=on_progress) as progress:
         counts = monthly_assessment_run(month=month, progress=progress, actor=user)
+        overrides_automatic_sync(kind=OverrideKind.ASSESSMENT_ITEM, month=month)
         progress.run.counts = counts
     return counts
 
@@ -40,5 +45,8 @@ def month_end_job(*, month: dt.date, user=None, on_progress=None, partners=None)
         with transaction.atomic():
             counts = month_notifications_run(month=month, progress=progress, actor=user, partners=partners)
             counts.update(monthly_assessment_run(month=month, progress=progress, actor=user, partners=partners))
+            # as the day-by-day jobs do: overrides stay, the automatic values they cover are recorded
+            overrides_automatic_sync(kind=OverrideKind.PENALTY_PROPOSAL, month=month)
+            overrides_automatic_sync(kind=OverrideKind.ASSESSMENT_ITEM, month=month)
         progress.run.counts = counts
     return counts

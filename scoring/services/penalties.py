@@ -28,6 +28,7 @@ from ..rules import (
     warning_measures,
 )
 from ..selectors import (
+    proposal_effective_measures,
     rule_book_for,
     rule_book_in_force,
 )
@@ -265,7 +266,7 @@ def penalty_proposal_approved(*, obj: PenaltyProposal, actor=None) -> list:
             f"规则集 v{book.version} 中为 {basis!r}"
         )
     restrictions = []
-    for measure in obj.measures:
+    for measure in proposal_effective_measures(proposal=obj):  # an override in force wins (overrides.md)
         label = RestrictedAction(measure["action"]).label
         restrictions.append(restriction_create(
             partner=obj.partner,

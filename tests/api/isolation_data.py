@@ -94,6 +94,27 @@ def _penalty_proposal(partner):
     return make_proposal(partner, status="approved")
 
 
+def _assessment_override(partner, *, status="approved"):
+    from overrides.choices import OverrideKind
+    from overrides.models import DecisionOverride
+    from overrides.services import decision_override_create
+    from tests.scoring.factories import make_assessment
+
+    make_assessment(partner, status="approved")
+    override = decision_override_create(
+        kind=OverrideKind.ASSESSMENT_ITEM, partner=partner, cooperation_type="sales_channel",
+        month=dt.date(2026, 10, 1), item="revenue_score", value="10", reason="补录收入",
+        actor=factories.UserFactory(username=f"override_{partner.code}", is_staff=True),
+    )
+    DecisionOverride.objects.filter(pk=override.pk).update(status=status)
+    return DecisionOverride.objects.get(pk=override.pk)
+
+
+@maker("decision-override")
+def _decision_override(partner):
+    return _assessment_override(partner)
+
+
 # --- controls and settlement -------------------------------------------------------------------------------
 
 

@@ -48,6 +48,12 @@ def _activation_request(partner):
     return RuleSetActivationRequest.objects.create(rule_set=draft, effective_from=dt.date(2027, 1, 1))
 
 
+def _override(partner):
+    from tests.api.isolation_data import _assessment_override
+
+    return _assessment_override(partner, status="draft")
+
+
 #: model label → (maker, the role that approves it as made)
 KIND_MAKERS = {
     "scoring.MonthlyAssessment": (MAKERS["assessment"], LEADER),
@@ -65,6 +71,7 @@ KIND_MAKERS = {
     "newspaper.Breach": (MAKERS["newspaper-breach"], HEAD),
     "newspaper.ScoreAction": (_score_action, LEADER),
     "backtest.RuleSetActivationRequest": (_activation_request, LEADER),
+    "overrides.DecisionOverride": (_override, LEADER),  # of an assessment item (R-M-APPROVAL)
 }
 
 
