@@ -1,7 +1,7 @@
 """Back-test a draft rule set over past months, and activate a rule set through approval.
 
-How a back-test works, and why this way: the real month-end jobs (daily notifications with warnings and
-penalty proposals, the monthly assessment, credit scoring, settlement) run unchanged inside one database
+How a back-test works, and why this way: the real month-end jobs (the one-pass month end of notifications,
+warnings, penalty proposals and the monthly assessment, then credit scoring and settlement) run unchanged inside one database
 transaction, with the draft forced as the set in force for the back-tested months
 (``scoring.selectors.rule_set_in_force_override``); the results are read out as plain values and the
 transaction is rolled back. So the back-test is the jobs' own set-based code — there is no second
@@ -29,7 +29,7 @@ from credit.services import credit_scoring_job
 from scoring.choices import RuleSetStatus
 from scoring.models import MonthlyAssessment, PenaltyProposal, RuleSet
 from scoring.selectors import NoRuleSetInForce, rule_set_in_force, rule_set_in_force_override
-from scoring.services import daily_notifications_job, monthly_assessment_job, rule_set_activate, rule_set_problems
+from scoring.services import month_end_job, rule_set_activate, rule_set_problems
 from settlement.models import SettlementStatement
 from settlement.services import settlement_job
 
@@ -97,13 +97,10 @@ def _recompute(rule_set: RuleSet, months: list[dt.date], progress) -> dict:
         _release_protected(months)
         with rule_set_in_force_override(rule_set=rule_set, start=months[0], end=month_end(months[-1])):
             for month in months:
-                day = month
-                while day <= month_end(month):
-                    daily_notifications_job(day=day)
-                    day += dt.timedelta(days=1)
-                    progress.advance()
-                monthly_assessment_job(month=month)
-                progress.advance()
+                # the month's notifications, warnings, proposals and assessment in one pass: the rows 31 daily
+                # runs and the assessment job leave (scoring.services.month_end, parity tested)
+                month_end_job(month=month)
+                progress.advance(2)
                 _clear_month_drafts(MonthlyCreditScore, month, keep=CREDIT_ROWS_REFERENCED)
                 credit_scoring_job(month=month)
                 progress.advance()
@@ -202,7 +199,7 @@ def backtest_job(*, rule_set: RuleSet, months, user=None, on_progress=None, toda
     _validate(rule_set, months, today)
     key = f"v{rule_set.version}:{format_month(months[0])}..{format_month(months[-1])}"
     with job_run(job=JOB_NAME, key=key, user=user, on_progress=on_progress) as progress:
-        progress.set_total(sum(month_end(m).day + 3 for m in months) + 1)
+        progress.set_total(4 * len(months) + 1)
         try:
             baseline = rule_set_in_force(on=month_end(months[-1]))
         except NoRuleSetInForce:

@@ -6,9 +6,10 @@
 
 Each run, in a fresh child process each (timed inside it, after Django start-up):
 
-* **jobs**: the results of the month are wiped, then the real month end runs as the schedule runs it —
-  ``daily_notifications_job`` for every day, ``monthly_assessment_job``, ``credit_scoring_job``,
-  ``settlement_job`` — leaving the month's results in place (the "published" side of the back-test);
+* **jobs**: the results of the month are wiped, then the real month end runs — ``month_end_job`` (the month's
+  notifications, warnings, proposals and assessment in one pass, the rows the 31 daily runs and the assessment
+  job leave), ``credit_scoring_job``, ``settlement_job`` — leaving the month's results in place (the
+  "published" side of the back-test);
 * **rerun**: the same four jobs again on the results they left (the idempotent second run: nothing changes);
 * **backtest**: ``backtest.services.backtest_job`` of a draft that moves the revenue brackets (R-M-REV) over
   that month: the same four jobs inside a rolled-back transaction with the draft in force, plus reading the
@@ -74,11 +75,10 @@ def results_digest(connection, *, stable: bool = False) -> str:
 def child(what: str, month: dt.date) -> dict:
     from django.db import connection
 
-    from core.months import month_end
 
     if what in ("jobs", "rerun"):
         from credit.services import credit_scoring_job
-        from scoring.services import daily_notifications_job, monthly_assessment_job
+        from scoring.services import month_end_job
         from settlement.services import settlement_job
 
         before = None
@@ -88,11 +88,7 @@ def child(what: str, month: dt.date) -> dict:
         else:
             before = results_digest(connection, stable=True)
         started = time.perf_counter()
-        day = month
-        while day <= month_end(month):
-            daily_notifications_job(day=day)
-            day += dt.timedelta(days=1)
-        monthly_assessment_job(month=month)
+        month_end_job(month=month)
         credit_scoring_job(month=month)
         settlement_job(month=month)
         seconds = time.perf_counter() - started
