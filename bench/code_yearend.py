@@ -34,7 +34,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from bench._paired import alternate, figure, medians, pair_ratio, timed  # noqa: E402
+from bench._paired import alternate, first_run_against_floor, first_run_figures, machine_load, timed  # noqa: E402
 from codes.choices import IN_FORCE_STATUSES, CodeKind, ProposalAction, ProposalTrigger  # noqa: E402
 from codes.models import BusinessCode, CodeRecyclingProposal  # noqa: E402
 from codes.services import code_yearend_propose  # noqa: E402
@@ -147,36 +147,22 @@ def main(count: int, runs: int, record: bool) -> None:
                       f"{floor.written[1]} history rows in {seconds:.2f}s", flush=True)
                 return {"floor": seconds}
 
-            load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+            load_before = machine_load()
             times = alternate(runs, floor, job, report=lambda run, measured: print(
                 f"pair {run}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measured.items()),
                 flush=True))
             print(f"proposals: {job.proposals}")
             assert floor.written == (job.proposals, job.proposals), (floor.written, job.proposals)
-            median = medians(times)
-            print(f"\nmedians of {runs} pairs, {count:,} codes: first run {median['first run']:.2f} s, "
-                  f"second run {median['second run']:.2f} s, write floor {median['floor']:.2f} s")
-            ratio = {"floor": pair_ratio(times, "first run", "floor"),
-                     "first": pair_ratio(times, "second run", "first run")}
-            print(f"  ratio first run / floor:       {ratio['floor']:.2f}× (median of the pairs' ratios)")
-            print(f"  ratio second run / first run:  {ratio['first']:.2f}×")
-            print(f"  machine load (1/5/15 min): {load_before} before, "
-                  + " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" after; {os.cpu_count()} CPUs")
+            median, ratio = first_run_against_floor(times, size=f"{count:,} codes", load_before=load_before)
             raise Rollback
     except Rollback:
         pass
     if record:
         from bench.figures import record as record_figures
 
-        size = f"{count:,} monthly codes, {job.proposals:,} proposals"
-        record_figures("code_yearend", [
-            figure(figure=f"code_yearend_propose {YEAR}, first run, {size}", value=median["first run"],
-                   reference="write floor: INSERT … SELECT of the same proposals and history rows",
-                   reference_value=median["floor"], what="the floor", ratio=ratio["floor"]),
-            figure(figure=f"code_yearend_propose, second run (idempotent), {size}", value=median["second run"],
-                   reference="its first run", reference_value=median["first run"], what="the first run",
-                   ratio=ratio["first"]),
-        ])
+        record_figures("code_yearend", first_run_figures(
+            job="code_yearend_propose", period=f"{YEAR}", size=f"{count:,} monthly codes, {job.proposals:,} proposals",
+            floor="INSERT … SELECT of the same proposals and history rows", median=median, ratio=ratio))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench._paired import alternate, figure, medians, pair_ratio, timed  # noqa: E402
+from bench._paired import alternate, first_run_against_floor, first_run_figures, machine_load, timed  # noqa: E402
 from credit.models import MonthlyCreditScore  # noqa: E402
 from credit.services import credit_scoring_run  # noqa: E402
 from partners.models import ComplaintTicket, Contract, MonthlyContribution, MonthlyRevenue, Partner  # noqa: E402
@@ -233,31 +233,18 @@ def main() -> None:
         print(f"  write floor (INSERT … SELECT, rolled back): {floor.rows} scores in {elapsed:.2f}s", flush=True)
         return {"floor": elapsed}
 
-    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    load_before = machine_load()
     times = alternate(args.runs, floor, job, report=lambda run, measured: print(
         f"pair {run}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measured.items()), flush=True))
     assert floor.rows == job.counts["partners"], (floor.rows, job.counts)
     print(f"Σ score: job {job.total}, floor {floor.total} ({'the same' if job.total == floor.total else 'differs'})")
-    median = medians(times)
-    print(f"\nmedians of {args.runs} pairs, {floor.rows:,} partners: first run {median['first run']:.2f} s, "
-          f"second run {median['second run']:.2f} s, write floor {median['floor']:.2f} s")
-    ratio = {"floor": pair_ratio(times, "first run", "floor"), "first": pair_ratio(times, "second run", "first run")}
-    print(f"  ratio first run / floor:       {ratio['floor']:.2f}× (median of the pairs' ratios)")
-    print(f"  ratio second run / first run:  {ratio['first']:.2f}×")
-    print(f"  machine load (1/5/15 min): {load_before} before, "
-          + " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" after; {os.cpu_count()} CPUs")
+    median, ratio = first_run_against_floor(times, size=f"{floor.rows:,} partners", load_before=load_before)
     if args.record:
         from bench.figures import record
 
-        size = f"{floor.rows:,} partners"
-        record("credit_scoring", [
-            figure(figure=f"credit_scoring_run {MONTH:%Y-%m}, first run, {size}", value=median["first run"],
-                   reference="write floor: one INSERT … SELECT of the same scores", reference_value=median["floor"],
-                   what="the floor", ratio=ratio["floor"]),
-            figure(figure=f"credit_scoring_run, second run (idempotent), {size}", value=median["second run"],
-                   reference="its first run", reference_value=median["first run"], what="the first run",
-                   ratio=ratio["first"]),
-        ])
+        record("credit_scoring", first_run_figures(
+            job="credit_scoring_run", period=f"{MONTH:%Y-%m}", size=f"{floor.rows:,} partners",
+            floor="one INSERT … SELECT of the same scores", median=median, ratio=ratio))
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def main() -> None:
         (WriteDown(contract=c, month=MONTH, amount=Decimal(rng.randrange(100, 10_000_000)) / 100)
          for c in contracts if rng.random() < 0.01), batch_size=5000)
 
-    from bench._paired import alternate, figure, medians, pair_ratio, timed
+    from bench._paired import alternate, first_run_against_floor, first_run_figures, machine_load, timed
 
     def wipe() -> None:
         # not the queryset's delete(): that writes a history row per statement, one INSERT each
@@ -135,31 +135,18 @@ def main() -> None:
         floor.result = (rows, amount_due)
         return {"floor": seconds}
 
-    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    load_before = machine_load()
     times = alternate(args.runs, floor, job, report=lambda run, measured: print(
         f"pair {run}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measured.items()), flush=True))
     counts = job.counts
     assert floor.result == (counts["contracts"], Decimal(counts["amount_due"])), (floor.result, counts)
-    median = medians(times)
-    print(f"\nmedians of {args.runs} pairs, {counts['contracts']:,} contracts: first run {median['first run']:.2f} s, "
-          f"second run {median['second run']:.2f} s, write floor {median['floor']:.2f} s")
-    ratio = {"floor": pair_ratio(times, "first run", "floor"), "first": pair_ratio(times, "second run", "first run")}
-    print(f"  ratio first run / floor:       {ratio['floor']:.2f}× (median of the pairs' ratios)")
-    print(f"  ratio second run / first run:  {ratio['first']:.2f}×")
-    print(f"  machine load (1/5/15 min): {load_before} before, "
-          + " ".join(f"{value:.2f}" for value in os.getloadavg()) + f" after; {os.cpu_count()} CPUs")
+    median, ratio = first_run_against_floor(times, size=f"{counts['contracts']:,} contracts", load_before=load_before)
     if args.record:
         from bench.figures import record
 
-        size = f"{counts['contracts']:,} contracts"
-        record("settlement_month", [
-            figure(figure=f"settlement_run {MONTH:%Y-%m}, first run, {size}", value=median["first run"],
-                   reference="write floor: one INSERT … SELECT of the same statements", reference_value=median["floor"],
-                   what="the floor", ratio=ratio["floor"]),
-            figure(figure=f"settlement_run, second run (idempotent), {size}", value=median["second run"],
-                   reference="its first run", reference_value=median["first run"], what="the first run",
-                   ratio=ratio["first"]),
-        ])
+        record("settlement_month", first_run_figures(
+            job="settlement_run", period=f"{MONTH:%Y-%m}", size=f"{counts['contracts']:,} contracts",
+            floor="one INSERT … SELECT of the same statements", median=median, ratio=ratio))
 
 
 def settlement_floor(month: dt.date) -> tuple[int, Decimal]:
