@@ -24,7 +24,8 @@ class CodeStatInlineSerializer(LabelledModelSerializer):
 
 class BusinessCodeSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
-    cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True)
+    cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True,
+                                             allow_null=True)
     recent_stats = serializers.SerializerMethodField(help_text="last 12 months, newest first")
 
     class Meta:
@@ -58,7 +59,8 @@ class CodeApplicationReviewSerializer(LabelledModelSerializer):
 class CodeApplicationSerializer(LabelledModelSerializer):
     partner = PartnerCodeField()
     batch = MonthField(source="batch.month", read_only=True)
-    cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True)
+    cooperation_type = serializers.CharField(source="contract.cooperation_type", default=None, read_only=True,
+                                             allow_null=True)
     rule_set_version = serializers.IntegerField(source="rule_set.version", read_only=True)
     granted_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
     reviews = CodeApplicationReviewSerializer(many=True, read_only=True)

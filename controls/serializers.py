@@ -10,7 +10,8 @@ class ControlMeasureSerializer(LabelledModelSerializer):
     rule = serializers.CharField(source="rule_id", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     duration = serializers.SerializerMethodField()
-    overridden_by = serializers.CharField(source="overridden_by.username", default=None, read_only=True)
+    overridden_by = serializers.CharField(source="overridden_by.username", default=None, read_only=True,
+                                          allow_null=True)
     override_status = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,7 +33,8 @@ class ControlMeasureSerializer(LabelledModelSerializer):
 class ControlEventSerializer(LabelledModelSerializer):
     partner = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sub_channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    rule_set_version = serializers.IntegerField(source="rule_set.version", default=None, read_only=True)
+    rule_set_version = serializers.IntegerField(source="rule_set.version", default=None, read_only=True,
+                                                allow_null=True)
     measures = ControlMeasureSerializer(many=True, read_only=True)
 
     class Meta:

@@ -130,3 +130,18 @@ def bulk_upsert(model, rows: list, *, fields: list[str], unique: list[str]) -> N
 
 def has_field(model, name: str) -> bool:
     return any(field.name == name for field in model._meta.concrete_fields)
+
+
+def raw_delete(queryset) -> int:
+    """Delete the rows of ``queryset`` by primary key in plain ``DELETE`` statements: no model signals, so no
+    history row per deleted row. Only for rows nothing refers to (the caller excludes rows other tables point
+    to; the database's foreign keys refuse the rest) and whose deletion needs no record — e.g. drafts cleared
+    inside a transaction that is rolled back. Runs on PostgreSQL and SQLite."""
+    model = queryset.model
+    table, pk = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    ids = list(queryset.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+    return len(ids)

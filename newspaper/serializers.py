@@ -23,7 +23,7 @@ from .models import (
 
 
 class LaunchStepSerializer(LabelledModelSerializer):
-    done_by = serializers.CharField(source="done_by.username", default=None, read_only=True)
+    done_by = serializers.CharField(source="done_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = LaunchStep

@@ -16,7 +16,7 @@ class OverrideSummarySerializer(LabelledModelSerializer):
     """Who overrode the decision, when, why, to what, and where the approval stands (read only)."""
 
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True, allow_null=True)
     value_text = serializers.SerializerMethodField()
     automatic_text = serializers.SerializerMethodField()
     automatic_current_text = serializers.SerializerMethodField()
