@@ -25,7 +25,8 @@ class MonthFormField(forms.CharField):
         try:
             return parse_month(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_month") from None
+            # the reason quotes the value, which may hold "%": pass it as a parameter, never as the format string
+            raise forms.ValidationError("%(reason)s", code="invalid_month", params={"reason": str(exc)}) from None
 
 
 @extend_schema_field(MONTH_SCHEMA)

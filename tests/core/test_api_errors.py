@@ -83,3 +83,9 @@ def test_the_handler_maps_django_errors(exc, status, body):
     with translation.override("zh-hans"):
         response = api_exception_handler(exc, {})
     assert (response.status_code, response.data) == (status, body)
+
+
+def test_a_month_filter_value_with_a_percent_sign_is_a_400_naming_it(staff_client):
+    response = staff_client.get(reverse("code-stat-list"), {"month": "20%s-10"})
+    assert response.status_code == 400
+    assert "20%s-10" in response.json()["month"][0]
