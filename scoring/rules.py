@@ -187,11 +187,16 @@ def evaluate_revenue(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal,
     return points, False, breakdown_item(book.rule_id("revenue_score_brackets"), points_value(points), detail)
 
 
-def evaluate_health(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, Decimal, dict[str, Any]]:
+def health_ratio(*, revenue: Decimal, complaint_count: int, book: RuleBook) -> tuple[Decimal, Decimal, Decimal]:
+    """R-M-HEALTH's 质万比 unrounded, with the revenue it is taken on (never below the floor) and the unit."""
     unit = book.number("health_ratio_revenue_unit")
+    base = max(revenue, book.number("health_revenue_floor"))
+    return Decimal(complaint_count) * unit / base, base, unit
+
+
+def evaluate_health(inputs: AssessmentInputs, book: RuleBook) -> tuple[Decimal, Decimal, dict[str, Any]]:
     floor = book.number("health_revenue_floor")
-    base = max(inputs.revenue, floor)
-    ratio = Decimal(inputs.complaint_count) * unit / base
+    ratio, base, unit = health_ratio(revenue=inputs.revenue, complaint_count=inputs.complaint_count, book=book)
     points = to_decimal(book.brackets("health_ratio_brackets").lookup(ratio))
     base_text = fmt_number(base, 0) if base == base.to_integral_value() else fmt_number(base)
     detail = (
@@ -461,9 +466,7 @@ def assessment_next_bracket_path(*, inputs: AssessmentInputs, book: RuleBook) ->
             ))
 
     # R-M-HEALTH: the ratio falls with fewer tickets or more revenue
-    unit, floor = book.number("health_ratio_revenue_unit"), book.number("health_revenue_floor")
-    revenue_base = max(inputs.revenue, floor)
-    ratio = Decimal(inputs.complaint_count) * unit / revenue_base
+    ratio, revenue_base, unit = health_ratio(revenue=inputs.revenue, complaint_count=inputs.complaint_count, book=book)
     step = next_bracket(book.brackets("health_ratio_brackets"), ratio)
     rule = book.rule_id("health_ratio_brackets")
     if step.next_points is None:
