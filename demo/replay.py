@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from controls.choices import ControlEventType
 from controls.models import ControlEvent
@@ -36,9 +37,13 @@ from credit.services import (
     manual_item_score_set,
 )
 from enforcement.choices import RestrictedAction
+from overrides.choices import OverrideKind
+from overrides.models import DecisionOverride
+from overrides.services import decision_override_create
 from partners.choices import CooperationType
 from partners.models import Contract, MonthlyRevenue, Partner, SubChannel
 from scoring.models import DailyNotification, MonthlyAssessment, PenaltyProposal
+from scoring.selectors import assessment_item_bounds, rule_book_for
 from scoring.services import daily_notifications_job, monthly_assessment_job
 from settlement.models import SettlementStatement, WriteDown
 from settlement.services import settlement_job, write_down_record
@@ -58,6 +63,8 @@ CREDIT_CAST = {
 DUE_TODAY = "DEMO003"
 #: China Mobile writes the whole month's revenue down for this partner: a negative settlement carried forward.
 WRITE_DOWN = "DEMO005"
+#: Its latest assessment has an item overridden by operations, waiting for the division leader.
+OVERRIDDEN = "DEMO002"
 #: A member of the related group 星河传媒集团 (DEMO012, DEMO024, …): its major violation puts linked penalties on
 #: the other members (R-K-LINKED).
 VIOLATOR = "DEMO024"
@@ -264,6 +271,28 @@ def record_extra_penalty(replay: Replay, month: dt.date) -> None:
             reason="重点督办投诉涉及金额较大，追加暂停该省推广一个月（演示数据）",
         )
         approval_submit(obj=penalty, actor=replay.people.ops, note=NOTE)
+
+
+def record_assessment_override(replay: Replay, month: dt.date) -> None:
+    """Operations correct one item of a monthly assessment with a written reason (revenue booked late): the
+    override waits for the division leader beside the month's results (R-M-APPROVAL, docs/overrides.md)."""
+    assessment = MonthlyAssessment.objects.filter(
+        month=month, partner__code=OVERRIDDEN, cooperation_type=CooperationType.SALES_CHANNEL,
+    ).select_related("partner", "rule_set").first()
+    if assessment is None or DecisionOverride.objects.filter(partner=assessment.partner, month=month).exists():
+        return
+    item = "revenue_score"
+    low, high = assessment_item_bounds(book=rule_book_for(assessment.rule_set), item=item)
+    automatic = getattr(assessment, item)
+    step = Decimal("5")
+    value = automatic + step if high is None or automatic + step <= high else max(low, automatic - step)
+    with replay.calendar.at(replay.approval_day(month), 11):
+        override = decision_override_create(
+            kind=OverrideKind.ASSESSMENT_ITEM, partner=assessment.partner, cooperation_type=assessment.cooperation_type,
+            month=month, item=item, value=str(value), actor=replay.people.ops,
+            reason="10 月有一笔话费收入延迟到账，按省公司补录数据重新计分（演示数据）",
+        )
+        approval_submit(obj=override, actor=replay.people.ops, note=NOTE)
 
 
 def file_company_importance(replay: Replay, month: dt.date) -> None:

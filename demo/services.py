@@ -25,6 +25,7 @@ from core.models import JobRun
 from core.months import add_months
 from credit.models import CompanyImportanceEvidence, CreditSanction, MajorViolation, MonthlyCreditScore
 from enforcement.models import Restriction
+from overrides.models import DecisionOverride
 from partners.demo import demo_seed
 from partners.models import Partner
 from partners.services import partner_user_create
@@ -38,7 +39,7 @@ from .models import DemoLoad
 
 DEMO_PASSWORD = "demo-migu-ops"
 #: Bump when the demo's content changes: an existing database then gets the new content on the next load.
-DEMO_VERSION = 4
+DEMO_VERSION = 5
 MIN_PARTNERS, MIN_MONTHS = 24, 2
 
 #: The logins of the three roles (R-D-APPROVAL, R-M-APPROVAL, R-B-REVIEW) people try the demo with.
@@ -110,6 +111,7 @@ def demo_contents(*, today: dt.date | None = None) -> dict[str, dict[str, int]]:
         "control_event_types": _by_state(ControlEvent.objects.all(), "event_type"),
         "control_measures": _by_state(ControlMeasure.objects.all(), "kind"),
         "extra_penalties": _by_state(ExtraPenalty.objects.all(), "status"),
+        "overrides": _by_state(DecisionOverride.objects.all(), "status"),
         "settlements": {
             **_by_state(SettlementStatement.objects.all(), "status"),
             "on_hold": SettlementStatement.objects.filter(on_hold=True).count(),
@@ -185,4 +187,6 @@ def replay_months(replay: steps.Replay) -> None:
         steps.run_sanctions_through(replay, replay.close_day(month))
         steps.close_month(replay, month)
         steps.approve_month(replay, month)
+        if month == latest:
+            steps.record_assessment_override(replay, month)
     steps.run_sanctions_through(replay, replay.today)

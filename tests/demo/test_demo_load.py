@@ -24,6 +24,7 @@ from demo.services import demo_contents, demo_load
 from enforcement.models import Restriction
 from newspaper.models import NewspaperProduct, ProductTest, QualificationDocument, ScoreAction
 from newspaper.selectors import catalogue_products
+from overrides.models import DecisionOverride
 from partners.models import ImportRun, Partner
 from scoring.models import MonthlyAssessment, PenaltyProposal
 from settlement.models import SettlementStatement
@@ -133,6 +134,11 @@ class DemoContentTests(TestCase):
         leader = [MonthlyAssessment, PenaltyProposal, MonthlyCreditScore, SettlementStatement]
         assert all(model.objects.filter(status=submitted, month=LATEST).exists() for model in leader)
         assert CodeApplication.objects.filter(status=submitted, stage="leader_approval").exists()
+        # an assessment item overridden by operations with its reason waits beside the month's results
+        [override] = DecisionOverride.objects.filter(status=submitted)
+        assert (override.partner.code, override.month, override.item) == ("DEMO002", LATEST, "revenue_score")
+        assert override.created_by == users["demo_ops"] and override.approver_role == ApproverRole.DIVISION_LEADER
+        assert override.reason and override.value != override.automatic_value
         # nothing waits for an approver who submitted it (self-approval is refused)
         for model in (ControlEvent, MonthlyAssessment, MonthlyCreditScore, SettlementStatement):
             assert not model.objects.filter(status=submitted, submitted_by__username="demo_head").exists()
