@@ -209,13 +209,15 @@ class WarningProgress:
 
 
 def notification_running_totals(
-    *, month: dt.date, thresholds: list[int], partner_ids: set[int] | None = None
+    *, month: dt.date, thresholds: list[int], partner_ids: set[int] | None = None,
+    partners: tuple[int, int] | None = None,
 ) -> dict[tuple[int, str], WarningProgress]:
     """Running notification totals of the month, reduced per partner-type in one SQL statement (R-D-WARN).
 
     For each threshold: the first day the running total reached it and the running total on that day.
     The running total only grows (a stored notification row holds ≥ 1), so the smallest running total at
-    or over a threshold belongs to the first day that reached it. ``partner_ids`` limits it to those partners.
+    or over a threshold belongs to the first day that reached it. ``partner_ids`` limits it to those partners,
+    ``partners`` to an inclusive partner-id range.
     """
     table = DailyNotification._meta.db_table
     columns = []
@@ -232,6 +234,10 @@ def notification_running_totals(
         f") running GROUP BY partner_id, cooperation_type"
     )
     params += [month.isoformat(), month_end(month).isoformat()]
+    if partners is not None:
+        sql = sql.replace("WHERE date >= %s AND date <= %s",
+                          "WHERE date >= %s AND date <= %s AND partner_id BETWEEN %s AND %s")
+        params += list(partners)
     if partner_ids is not None:
         ids = sorted(partner_ids) or [0]
         sql = sql.replace(

@@ -20,7 +20,7 @@ from core.months import month_end
 from partners.choices import ComplaintCategory
 from partners.models import ComplaintTicket, Partner
 
-from ..models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
+from ..models import DailyNotification, MonthlyAssessment, PenaltyProposal
 from ..rules import daily_notification_detail
 from ..selectors import in_partner_range, rule_book_in_force, rule_books_in_force
 from .notifications import daily_notifications_write_python
@@ -64,15 +64,19 @@ def month_notifications_run(
                 counts[name] += day_counts[name]
     if progress:
         progress.advance()
-    # Warnings and proposals partner range by range (each as a shard of the month end does it, inside this one
-    # transaction): the warning states, proposal chains and rows being written are held for one range at a time,
+    # Warnings and proposals partner range by range, inside this one transaction (a shard is one range or
+    # more): the warning states, proposal chains and rows being written are held for one range at a time,
     # so memory stays bounded by the range size, not by the number of partner-types of the month.
     changed = 0
     proposal_counts = {"proposals_created": 0, "proposals_updated": 0, "proposals_superseded": 0,
                        "proposals_withdrawn": 0}
     for batch in _partner_ranges(partners=partners, size=RANGE_PARTNERS):
-        keys = _month_keys(month=month, partners=batch)
-        warnings, batch_changed = monthly_warnings_refresh(month=month, only=keys, only_complete=True)
+        warnings, batch_changed = monthly_warnings_refresh(month=month, partners=batch)
+        # the range's partner-types with notifications, a warning or a proposal in the month: every one with
+        # notifications has a state, a warning no longer wanted was deleted (a change)
+        keys = set(warnings) | set(batch_changed) | set(
+            in_partner_range(PenaltyProposal.objects.filter(month=month), batch)
+            .values_list("partner_id", "cooperation_type").distinct())
         changed += len(batch_changed)
         for name, value in _proposals_replay(month=month, warnings=warnings, only=keys, actor=actor).items():
             proposal_counts[name] += value
@@ -114,18 +118,6 @@ def _partner_ranges(*, partners: PartnerRange, size: int) -> Iterator[tuple[int,
             return
         yield low, bound[0]
         low = bound[0] + 1
-
-
-def _month_keys(*, month: dt.date, partners: PartnerRange) -> set[tuple[int, str]]:
-    """Partner-types of the range with notifications, a warning or a proposal in the month."""
-    if partners is None:
-        return set()
-    keys: set[tuple[int, str]] = set()
-    for model, filters in ((DailyNotification, {"date__gte": month, "date__lte": month_end(month)}),
-                           (MonthlyWarning, {"month": month}), (PenaltyProposal, {"month": month})):
-        keys |= set(in_partner_range(model.objects.filter(**filters), partners)
-                    .values_list("partner_id", "cooperation_type").distinct())
-    return keys
 
 
 def _set_based() -> bool:
