@@ -56,10 +56,14 @@ def upsert_changed(
             "previous": previous}
 
 
-def raw_upsert(model, rows: list[tuple], *, fields: list[str], fixed: dict, unique: list[str]) -> None:
+def raw_upsert(
+    model, rows: list[tuple], *, fields: list[str], fixed: dict, unique: list[str], batch: int = BATCH
+) -> None:
     """Multi-row ``INSERT … ON CONFLICT (unique) DO UPDATE`` from plain tuples (values of ``fields``), plus the
     ``fixed`` values shared by every row and ``computed_at``: no model instances, and each value is adapted
-    only where the database needs it (JSON, dates, timestamps). Runs unchanged on PostgreSQL and SQLite."""
+    only where the database needs it (JSON, dates, timestamps). Runs unchanged on PostgreSQL and SQLite. ``batch``
+    rows per statement: wide rows (large breakdowns) pass fewer, since the driver holds a statement's whole text
+    and its adapted parameters at once."""
     if not rows:
         return
     meta = model._meta
@@ -95,7 +99,7 @@ def raw_upsert(model, rows: list[tuple], *, fields: list[str], fixed: dict, uniq
     tail = (f" ON CONFLICT ({', '.join(qn(c) for c in key_columns)}) DO UPDATE SET "
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in updates))
     # SQLite allows 999 host parameters per statement in older builds.
-    batch = BATCH if connection.vendor == "postgresql" else max(1, 999 // len(columns))
+    batch = batch if connection.vendor == "postgresql" else max(1, 999 // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start:start + batch]

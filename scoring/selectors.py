@@ -1,4 +1,5 @@
 import datetime as dt
+import heapq
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -208,13 +209,15 @@ class WarningProgress:
 
 
 def notification_running_totals(
-    *, month: dt.date, thresholds: list[int], partner_ids: set[int] | None = None
+    *, month: dt.date, thresholds: list[int], partner_ids: set[int] | None = None,
+    partners: tuple[int, int] | None = None,
 ) -> dict[tuple[int, str], WarningProgress]:
     """Running notification totals of the month, reduced per partner-type in one SQL statement (R-D-WARN).
 
     For each threshold: the first day the running total reached it and the running total on that day.
     The running total only grows (a stored notification row holds ≥ 1), so the smallest running total at
-    or over a threshold belongs to the first day that reached it. ``partner_ids`` limits it to those partners.
+    or over a threshold belongs to the first day that reached it. ``partner_ids`` limits it to those partners,
+    ``partners`` to an inclusive partner-id range.
     """
     table = DailyNotification._meta.db_table
     columns = []
@@ -231,6 +234,10 @@ def notification_running_totals(
         f") running GROUP BY partner_id, cooperation_type"
     )
     params += [month.isoformat(), month_end(month).isoformat()]
+    if partners is not None:
+        sql = sql.replace("WHERE date >= %s AND date <= %s",
+                          "WHERE date >= %s AND date <= %s AND partner_id BETWEEN %s AND %s")
+        params += list(partners)
     if partner_ids is not None:
         ids = sorted(partner_ids) or [0]
         sql = sql.replace(
@@ -332,7 +339,46 @@ def in_partner_range(queryset, partners: tuple[int, int] | None):
 
 
 def assessment_inputs_for_month(*, month: dt.date, partners: tuple[int, int] | None = None) -> MonthInputs:
-    """Aggregate revenue, tickets, contributions and incubation for every partner-type of the month in a few queries.
+    """Aggregate revenue, tickets, contributions and incubation for every partner-type of the month in a few queries
+    (``assessment_inputs_batches`` gathered into one)."""
+    inputs: dict[tuple[int, str], AssessmentInputs] = {}
+    upgraded: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for batch, _ in assessment_inputs_batches(month=month, partners=partners):
+        inputs.update(batch.inputs)
+        upgraded.update(batch.upgraded)
+    return MonthInputs(inputs=inputs, upgraded=upgraded)
+
+
+def _partner_rows(queryset, kind: str) -> Iterator[tuple]:
+    """``(partner_id, kind, row)`` of a query ordered by partner, fetched a chunk at a time (a server-side cursor on
+    PostgreSQL)."""
+    for row in queryset.iterator(chunk_size=BATCH_ROWS):
+        yield row[0], kind, row
+
+
+def _partner_rows_fetched(queryset, kind: str) -> Iterator[tuple]:
+    """As ``_partner_rows`` for an aggregate of plain numbers, through an ordinary cursor: PostgreSQL runs it with
+    parallel workers (a server-side cursor never is), the driver keeps the compact result and rows become Python
+    objects a chunk at a time."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH_ROWS):
+            for row in rows:
+                yield row[0], kind, row
+
+
+# rows turned into Python objects at a time when streaming the assessment's inputs
+BATCH_ROWS = 2000
+
+
+def assessment_inputs_batches(
+    *, month: dt.date, partners: tuple[int, int] | None = None, size: int = BATCH_ROWS
+) -> Iterator[tuple[MonthInputs, int | None]]:
+    """The month's assessment inputs in batches of whole partners (about ``size`` partner-types each), each with
+    the highest partner id it covers (None for the last: up to the end of the range), so that the batches cover the
+    partner ids without a gap. Every query runs once for the month, ordered by partner, and is read as it is merged:
+    memory holds one batch, not the month.
 
     Assessed partner-types (R-M-PERIOD, [interpretation]): those with a contract active at any time in the
     month, plus those with revenue, complaint tickets received, or upgraded complaints counted in the month.
@@ -342,19 +388,10 @@ def assessment_inputs_for_month(*, month: dt.date, partners: tuple[int, int] | N
     end = month_end(month)
     _, book = rule_book_in_force(on=month)
     each_failure_counts = book.flag("deduction_each_failure_counts")
-    universe: set[tuple[int, str]] = set(
-        in_partner_range(contracts_active_in_month(month=month), partners)
-        .values_list("partner_id", "cooperation_type").distinct()
-    )
-
-    revenue: dict[tuple[int, str], Decimal] = {}
-    for partner_id, cooperation_type, phone_bill, third_party, cash in in_partner_range(MonthlyRevenue.objects.filter(
-        month=month
-    ), partners).values_list("partner_id", "cooperation_type", "phone_bill", "third_party", "cash"):
-        revenue[(partner_id, cooperation_type)] = money(phone_bill + third_party + cash)
-
-    tickets: dict[tuple[int, str], tuple[int, int]] = {}
-    for partner_id, cooperation_type, unknowing, late, quality, both in (
+    # few (the month's upgrades), and their selection needs the whole month at once
+    upgraded = upgraded_complaint_candidates(month=month, grace_days=book.integer("upgrade_grace_days"),
+                                             partners=partners)
+    tickets = (
         in_partner_range(ComplaintTicket.objects.filter(received_on__gte=month, received_on__lte=end), partners)
         .order_by()
         .values("partner_id", "cooperation_type")
@@ -365,50 +402,76 @@ def assessment_inputs_for_month(*, month: dt.date, partners: tuple[int, int] | N
             both=Count("id", filter=Q(handled_late=True, quality_failed=True)),
         )
         .values_list("partner_id", "cooperation_type", "unknowing", "late", "quality", "both")
-    ):
-        # R-M-DED: 1 次扣 1 分 per occurrence — a ticket both late and below standard is two occurrences, unless
-        # the rule set counts such a ticket once
-        occurrences = late + quality - (0 if each_failure_counts else both)
-        tickets[(partner_id, cooperation_type)] = (unknowing, occurrences)
+        .order_by("partner_id")
+    )
+    streams = [
+        _partner_rows(in_partner_range(contracts_active_in_month(month=month), partners)
+                      .order_by("partner_id").values_list("partner_id", "cooperation_type").distinct(), "contract"),
+        _partner_rows(in_partner_range(MonthlyRevenue.objects.filter(month=month), partners).order_by("partner_id")
+                      .values_list("partner_id", "cooperation_type", "phone_bill", "third_party", "cash"), "revenue"),
+        _partner_rows_fetched(tickets, "tickets"),
+        _partner_rows(in_partner_range(MonthlyContribution.objects.filter(month=month), partners)
+                      .order_by("partner_id").values_list(
+                          "partner_id", "cooperation_type", "marketing_resources",
+                          "marketing_includes_client_promotion", "cash_contribution", "ad_sales", "active_users"),
+                      "contribution"),
+        _partner_rows(in_partner_range(contracts_active_in_month(month=month).filter(incubation=True), partners)
+                      .order_by("partner_id").values_list("partner_id", "cooperation_type", "start_date"),
+                      "incubation"),
+        iter(sorted((key[0], "upgraded", key) for key in upgraded)),
+    ]
 
-    contributions = {
-        (row["partner_id"], row["cooperation_type"]): row
-        for row in in_partner_range(MonthlyContribution.objects.filter(month=month), partners).values(
-            "partner_id", "cooperation_type", "marketing_resources", "marketing_includes_client_promotion",
-            "cash_contribution", "ad_sales", "active_users",
-        )
-    }
+    found: dict[tuple[int, str], dict] = {}
 
-    incubation_start: dict[tuple[int, str], dt.date] = {}
-    for partner_id, cooperation_type, start in in_partner_range(contracts_active_in_month(month=month).filter(
-        incubation=True
-    ), partners).values_list("partner_id", "cooperation_type", "start_date"):
-        key = (partner_id, cooperation_type)
-        incubation_start[key] = max(start, incubation_start.get(key, start))
+    def batch() -> MonthInputs:
+        inputs = {}
+        for key, seen in found.items():
+            if not seen.get("assessed"):
+                continue  # contributions or incubation alone do not make a partner-type assessed
+            contribution = seen.get("contribution", {})
+            unknowing, late_or_quality = seen.get("tickets", (0, 0))
+            inputs[key] = AssessmentInputs(
+                month=month,
+                cooperation_type=key[1],
+                revenue=seen.get("revenue", Decimal("0.00")),
+                complaint_count=unknowing,
+                incubation_start=seen.get("incubation"),
+                marketing_resources=contribution.get("marketing_resources", False),
+                marketing_includes_client_promotion=contribution.get("marketing_includes_client_promotion", False),
+                cash_contribution=contribution.get("cash_contribution", Decimal("0.00")),
+                ad_sales=contribution.get("ad_sales", Decimal("0.00")),
+                active_users=contribution.get("active_users", 0),
+                late_or_quality_count=late_or_quality,
+                upgraded_ticket_ids=tuple(ticket_id for _, ticket_id in upgraded.get(key, [])),
+            )
+        return MonthInputs(inputs=inputs, upgraded={key: upgraded[key] for key in inputs if key in upgraded})
 
-    upgraded = upgraded_complaint_candidates(month=month, grace_days=book.integer("upgrade_grace_days"),
-                                             partners=partners)
-    universe |= set(revenue) | set(tickets) | set(upgraded)
-
-    inputs = {}
-    for key in universe:
-        contribution = contributions.get(key, {})
-        unknowing, late_or_quality = tickets.get(key, (0, 0))
-        inputs[key] = AssessmentInputs(
-            month=month,
-            cooperation_type=key[1],
-            revenue=revenue.get(key, Decimal("0.00")),
-            complaint_count=unknowing,
-            incubation_start=incubation_start.get(key),
-            marketing_resources=contribution.get("marketing_resources", False),
-            marketing_includes_client_promotion=contribution.get("marketing_includes_client_promotion", False),
-            cash_contribution=contribution.get("cash_contribution", Decimal("0.00")),
-            ad_sales=contribution.get("ad_sales", Decimal("0.00")),
-            active_users=contribution.get("active_users", 0),
-            late_or_quality_count=late_or_quality,
-            upgraded_ticket_ids=tuple(ticket_id for _, ticket_id in upgraded.get(key, [])),
-        )
-    return MonthInputs(inputs=inputs, upgraded=upgraded)
+    last_partner = None
+    for partner_id, kind, row in heapq.merge(*streams, key=lambda item: item[0]):
+        if partner_id != last_partner and last_partner is not None and len(found) >= size:
+            yield batch(), last_partner
+            found = {}
+        last_partner = partner_id
+        key = (row[0], row[1])
+        seen = found.setdefault(key, {})
+        if kind == "contract" or kind == "upgraded":
+            seen["assessed"] = True
+        elif kind == "revenue":
+            seen["assessed"] = True
+            seen["revenue"] = money(row[2] + row[3] + row[4])
+        elif kind == "tickets":
+            # R-M-DED: 1 次扣 1 分 per occurrence — a ticket both late and below standard is two occurrences,
+            # unless the rule set counts such a ticket once
+            unknowing, late, quality, both = row[2:]
+            seen["assessed"] = True
+            seen["tickets"] = (unknowing, late + quality - (0 if each_failure_counts else both))
+        elif kind == "contribution":
+            seen["contribution"] = dict(zip(
+                ("marketing_resources", "marketing_includes_client_promotion", "cash_contribution", "ad_sales",
+                 "active_users"), row[2:], strict=True))
+        else:  # incubation: the latest start of the partner-type's incubating contracts
+            seen["incubation"] = max(row[2], seen.get("incubation", row[2]))
+    yield batch(), None
 
 
 def assessments_for_list() -> QuerySet[MonthlyAssessment]:

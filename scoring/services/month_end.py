@@ -7,19 +7,20 @@ thresholds of each day's rule set passed as arrays); SQLite runs the per-day Pyt
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from core.bulk import serialize_runs
+from core.bulk import BATCH, serialize_runs
 from core.choices import PROTECTED_STATUSES
 from core.jobs import JobProgress
 from core.months import month_end
 from partners.choices import ComplaintCategory
 from partners.models import ComplaintTicket, Partner
 
-from ..models import DailyNotification, MonthlyAssessment, MonthlyWarning, PenaltyProposal
+from ..models import DailyNotification, MonthlyAssessment, PenaltyProposal
 from ..rules import daily_notification_detail
 from ..selectors import in_partner_range, rule_book_in_force, rule_books_in_force
 from .notifications import daily_notifications_write_python
@@ -63,15 +64,25 @@ def month_notifications_run(
                 counts[name] += day_counts[name]
     if progress:
         progress.advance()
-    keys = _month_keys(month=month, partners=partners)
-    warnings, changed = monthly_warnings_refresh(month=month, only=keys if partners else None,
-                                                 only_complete=partners is not None)
+    # Warnings and proposals partner range by range, inside this one transaction (a shard is one range or
+    # more): the warning states, proposal chains and rows being written are held for one range at a time,
+    # so memory stays bounded by the range size, not by the number of partner-types of the month.
+    changed = 0
+    proposal_counts = {"proposals_created": 0, "proposals_updated": 0, "proposals_superseded": 0,
+                       "proposals_withdrawn": 0}
+    for batch in _partner_ranges(partners=partners, size=RANGE_PARTNERS):
+        warnings, batch_changed = monthly_warnings_refresh(month=month, partners=batch)
+        # the range's partner-types with notifications, a warning or a proposal in the month: every one with
+        # notifications has a state, a warning no longer wanted was deleted (a change)
+        keys = set(warnings) | set(batch_changed) | set(
+            in_partner_range(PenaltyProposal.objects.filter(month=month), batch)
+            .values_list("partner_id", "cooperation_type").distinct())
+        changed += len(batch_changed)
+        for name, value in _proposals_replay(month=month, warnings=warnings, only=keys, actor=actor).items():
+            proposal_counts[name] += value
+        del warnings, batch_changed
     if progress:
-        progress.advance()
-    proposal_counts = _proposals_replay(month=month, warnings=warnings, only=keys if partners else None,
-                                        actor=actor)
-    if progress:
-        progress.advance()
+        progress.advance(2)
     return {
         "days": len(days),
         "notified_partner_type_days": counts["notified"],
@@ -79,21 +90,34 @@ def month_notifications_run(
         "notification_rows_created": counts["created"],
         "notification_rows_updated": counts["updated"],
         "notification_rows_deleted": counts["deleted"],
-        "warnings_changed": len(changed),
+        "warnings_changed": changed,
         **proposal_counts,
     }
 
 
-def _month_keys(*, month: dt.date, partners: PartnerRange) -> set[tuple[int, str]]:
-    """Partner-types of the range with notifications, a warning or a proposal in the month."""
-    if partners is None:
-        return set()
-    keys: set[tuple[int, str]] = set()
-    for model, filters in ((DailyNotification, {"date__gte": month, "date__lte": month_end(month)}),
-                           (MonthlyWarning, {"month": month}), (PenaltyProposal, {"month": month})):
-        keys |= set(in_partner_range(model.objects.filter(**filters), partners)
-                    .values_list("partner_id", "cooperation_type").distinct())
-    return keys
+# partners per range of the month end's warnings and proposals: two cooperation types each, so about one
+# ``core.bulk.BATCH`` of partner-types
+RANGE_PARTNERS = BATCH // 2
+
+
+def _partner_ranges(*, partners: PartnerRange, size: int) -> Iterator[tuple[int, int]]:
+    """Inclusive partner-id ranges of at most ``size`` partners each, covering ``partners`` (all partners when
+    None) without a gap, so every partner-type of the month falls in exactly one of them. Each bound is one
+    indexed query, so the ids are never all held at once."""
+    ids = Partner.objects.order_by("pk").values_list("pk", flat=True)
+    if partners is not None:
+        ids = ids.filter(pk__gte=partners[0], pk__lte=partners[1])
+    first = ids.first()
+    if first is None:
+        return
+    low = partners[0] if partners is not None else first
+    while True:
+        bound = list(ids.filter(pk__gte=low)[size - 1:size])
+        if not bound:
+            yield low, partners[1] if partners is not None else ids.last()
+            return
+        yield low, bound[0]
+        low = bound[0] + 1
 
 
 def _set_based() -> bool:

@@ -287,11 +287,17 @@ def penalty_proposal_approved(*, obj: PenaltyProposal, actor=None) -> list:
     return restrictions
 
 
+# partner-types per chain statement: each chain step carries its breakdown and measures as JSON, and the driver
+# builds the statement's whole text with every array at once
+CHAIN_BATCH = BATCH // 4
+
+
 def penalty_proposal_chains_insert_sql(
     *, month: dt.date, chains: dict[tuple[int, str], list[WarningState]], actor=None
 ) -> dict[str, int]:
     """PostgreSQL: the proposals of partner-types that have none in the month yet, each chain (one state per day a
-    new highest level was reached, ascending) written in one statement with its audit rows — the rows
+    new highest level was reached, ascending) written with its audit rows in one statement per ``BATCH``
+    partner-types — the rows
     ``penalty_proposals_reconcile`` leaves after being called for each of those states in order (parity tested):
     a draft per state, each superseded by the next (``supersede``), a ``propose`` audit row for every one.
 
@@ -300,8 +306,22 @@ def penalty_proposal_chains_insert_sql(
     """
     month = month.replace(day=1)
     rule_set, book = rule_book_in_force(on=month)
-    rule = book.rule_id("warning_levels")
     terms: dict = {}
+    keys = sorted(chains)
+    totals = {"proposals_created": 0, "proposals_superseded": 0}
+    # one statement per CHAIN_BATCH partner-types: the arrays and the statement text stay the size of a batch. Ids
+    # are drawn in the same (partner-type, step) order as one statement over all of them would draw them.
+    for start in range(0, len(keys), CHAIN_BATCH):
+        counts = _chains_insert(month=month, chains={key: chains[key] for key in keys[start:start + CHAIN_BATCH]},
+                                rule_set=rule_set, book=book, terms=terms, actor=actor)
+        for name in totals:
+            totals[name] += counts[name]
+    return totals
+
+
+def _chains_insert(*, month: dt.date, chains: dict[tuple[int, str], list[WarningState]], rule_set, book, terms: dict,
+                   actor) -> dict[str, int]:
+    rule = book.rule_id("warning_levels")
     columns: dict[str, list] = {name: [] for name in (
         "partner", "type", "label", "level", "reached", "count", "measures", "payout", "items", "step")}
     for key in sorted(chains):

@@ -50,7 +50,8 @@ class WarningState:
 
 @transaction.atomic
 def monthly_warnings_refresh(
-    *, month: dt.date, only: set[tuple[int, str]] | None = None, only_complete: bool = False
+    *, month: dt.date, only: set[tuple[int, str]] | None = None, only_complete: bool = False,
+    partners: tuple[int, int] | None = None,
 ) -> tuple[dict[tuple[int, str], WarningState], dict[tuple[int, str], dict | None]]:
     """Recompute the month's warning levels from its stored daily notifications (R-D-WARN), upserting rows.
 
@@ -59,6 +60,9 @@ def monthly_warnings_refresh(
     partners with notifications or a warning in the month, as a shard of the month end passes). Returns the
     recomputed warning states and, for each partner-type whose stored warning changed, its previous
     ``{"level", "level_reached_on"}`` (None when it had none).
+
+    ``partners`` (an inclusive partner-id range, without ``only``) recomputes every partner-type of those
+    partners, as ``only`` holding all of them with ``only_complete`` does, without listing them first.
     """
     month = month.replace(day=1)
     rule_set, book = rule_book_in_force(on=month)
@@ -70,7 +74,7 @@ def monthly_warnings_refresh(
     thresholds = warning_thresholds(book)
     partner_ids = None if only is None else {partner_id for partner_id, _ in only}
     running = notification_running_totals(
-        month=month, thresholds=[minimum for _, minimum in thresholds], partner_ids=partner_ids
+        month=month, thresholds=[minimum for _, minimum in thresholds], partner_ids=partner_ids, partners=partners
     )
     if only is not None:
         running = {key: value for key, value in running.items() if key in only}
@@ -101,6 +105,8 @@ def monthly_warnings_refresh(
     stored = MonthlyWarning.objects.filter(month=month)
     if partner_ids is not None:
         stored = stored.filter(partner_id__in=partner_ids)
+    if partners is not None:
+        stored = stored.filter(partner_id__gte=partners[0], partner_id__lte=partners[1])
     compare = ["notification_count", "level", "level_reached_on", "rule_set_id"]
     written = upsert_changed(
         model=MonthlyWarning,
