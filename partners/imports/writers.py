@@ -701,7 +701,11 @@ class ComplaintsCopyWriter(BulkWriter):
         cursor.execute(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), c.conname, "
             "pg_get_constraintdef(c.oid) FROM pg_index AS i LEFT JOIN pg_constraint AS c ON c.conindid = i.indexrelid "
-            "AND c.conrelid = i.indrelid WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY 1",
+            "AND c.conrelid = i.indrelid WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+            # an index another table's foreign key depends on, or any constraint but a unique one, stays
+            "AND (c.oid IS NULL OR c.contype = 'u') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS f WHERE f.contype = 'f' AND f.conindid = i.indexrelid) "
+            "ORDER BY 1",
             [table],
         )
         indexes = cursor.fetchall()

@@ -324,3 +324,16 @@ def test_a_file_outside_the_plain_form_takes_the_row_loop_and_stores_what_it_sto
     _row_loop_only(monkeypatch)
     assert _counts(run("complaints", path)) == counts
     assert _stored() == stored
+
+
+def test_a_bulk_load_keeps_an_index_another_tables_foreign_key_depends_on(
+    tmp_path, partner_a, partner_b, paths, bulk_load_from_ten_rows
+):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE test_ticket_note (ticket_id varchar(64) REFERENCES partners_complaintticket "
+                       "(ticket_id) DEFERRABLE INITIALLY DEFERRED)")
+    indexes = _indexes()
+    assert _counts(run("complaints", csv_file(tmp_path, FULL + _tickets(0, 40))))[2] == 40
+    after = _indexes()
+    assert after["partners_complaintticket_unique_ticket_id"] == indexes["partners_complaintticket_unique_ticket_id"]
+    assert after["partners_cpl_day_idx"][0] != indexes["partners_cpl_day_idx"][0]  # the others were rebuilt
