@@ -21,10 +21,9 @@ from partners.choices import ComplaintCategory
 from partners.models import ComplaintTicket, Partner
 
 from ..models import DailyNotification, MonthlyAssessment, PenaltyProposal
-from ..rules import daily_notification_detail
 from ..selectors import in_partner_range, rule_book_in_force, rule_books_in_force
 from .notifications import daily_notifications_write_python
-from .notifications_pg import _SQL_TOKEN_COUNT, _SQL_TOKEN_NOTIFICATIONS
+from .notifications_pg import NOTIFICATION_UPSERT, notification_detail_format
 from .penalties import penalty_proposal_chains_insert_sql, penalty_proposals_reconcile
 from .warnings import WarningState, monthly_warnings_refresh
 
@@ -199,10 +198,7 @@ def month_notifications_write_sql(*, days: list[dt.date], partners: PartnerRange
     params: dict = {"days": [], "rule_sets": [], "thresholds": [], "steps": [], "rules": [], "templates": []}
     for day, (rule_set, book) in rule_books_in_force(days=days).items():
         threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
-        template = daily_notification_detail(
-            complaint_count=_SQL_TOKEN_COUNT, threshold=threshold, step=step,
-            notifications=_SQL_TOKEN_NOTIFICATIONS,
-        ).replace("%", "%%").replace(_SQL_TOKEN_COUNT, "%1$s").replace(_SQL_TOKEN_NOTIFICATIONS, "%2$s")
+        template = notification_detail_format(threshold=threshold, step=step)
         for name, value in (("days", day), ("rule_sets", rule_set.pk), ("thresholds", threshold),
                             ("steps", step), ("rules", book.rule_id("notify_threshold")), ("templates", template)):
             params[name].append(value)
@@ -231,12 +227,7 @@ def month_notifications_write_sql(*, days: list[dt.date], partners: PartnerRange
                    jsonb_build_array(jsonb_build_object(
                        'rule', rule, 'points', notifications, 'detail', format(template, tickets, notifications))),
                    %(now)s
-            FROM desired WHERE notifications > 0
-            ON CONFLICT (partner_id, cooperation_type, date) DO UPDATE SET
-                complaint_count = EXCLUDED.complaint_count, notifications = EXCLUDED.notifications,
-                rule_set_id = EXCLUDED.rule_set_id, items = EXCLUDED.items, computed_at = EXCLUDED.computed_at
-            WHERE (current.complaint_count, current.notifications, current.rule_set_id)
-                  IS DISTINCT FROM (EXCLUDED.complaint_count, EXCLUDED.notifications, EXCLUDED.rule_set_id)
+            FROM desired WHERE notifications > 0{NOTIFICATION_UPSERT}
             RETURNING xmax = 0 AS created
         ), deleted AS (
             DELETE FROM {table} AS stale

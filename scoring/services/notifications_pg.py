@@ -19,6 +19,23 @@ from ..rules import (
 
 _SQL_TOKEN_COUNT, _SQL_TOKEN_NOTIFICATIONS = "\x00count\x00", "\x00notifications\x00"
 
+#: the upsert of notification rows shared by the day's statement and the month end's: only rows whose compared
+#: values differ are rewritten
+NOTIFICATION_UPSERT = """
+            ON CONFLICT (partner_id, cooperation_type, date) DO UPDATE SET
+                complaint_count = EXCLUDED.complaint_count, notifications = EXCLUDED.notifications,
+                rule_set_id = EXCLUDED.rule_set_id, items = EXCLUDED.items, computed_at = EXCLUDED.computed_at
+            WHERE (current.complaint_count, current.notifications, current.rule_set_id)
+                  IS DISTINCT FROM (EXCLUDED.complaint_count, EXCLUDED.notifications, EXCLUDED.rule_set_id)"""
+
+
+def notification_detail_format(*, threshold: int, step: int) -> str:
+    """``rules.daily_notification_detail`` as a PostgreSQL ``format`` string: %1$s the tickets, %2$s the
+    notifications, so the SQL paths write the very text the Python path writes."""
+    return daily_notification_detail(
+        complaint_count=_SQL_TOKEN_COUNT, threshold=threshold, step=step, notifications=_SQL_TOKEN_NOTIFICATIONS
+    ).replace("%", "%%").replace(_SQL_TOKEN_COUNT, "%1$s").replace(_SQL_TOKEN_NOTIFICATIONS, "%2$s")
+
 
 def daily_notifications_write_sql(*, day: dt.date, rule_set: RuleSet, book) -> dict:
     """PostgreSQL: count, evaluate and upsert the day's notifications in one statement (R-D-NOTIFY).
@@ -29,9 +46,7 @@ def daily_notifications_write_sql(*, day: dt.date, rule_set: RuleSet, book) -> d
     differ are rewritten (``ON CONFLICT … DO UPDATE … WHERE``); rows no longer notifying are deleted.
     """
     threshold, step = book.integer("notify_threshold"), book.integer("notify_step")
-    template = daily_notification_detail(
-        complaint_count=_SQL_TOKEN_COUNT, threshold=threshold, step=step, notifications=_SQL_TOKEN_NOTIFICATIONS
-    ).replace("%", "%%").replace(_SQL_TOKEN_COUNT, "%1$s").replace(_SQL_TOKEN_NOTIFICATIONS, "%2$s")
+    template = notification_detail_format(threshold=threshold, step=step)
     table = DailyNotification._meta.db_table
     tickets = ComplaintTicket._meta.db_table
     sql = f"""
@@ -53,12 +68,7 @@ def daily_notifications_write_sql(*, day: dt.date, rule_set: RuleSet, book) -> d
                        'rule', %(rule)s::text, 'points', notifications,
                        'detail', format(%(template)s::text, tickets, notifications))),
                    %(now)s
-            FROM desired WHERE notifications > 0
-            ON CONFLICT (partner_id, cooperation_type, date) DO UPDATE SET
-                complaint_count = EXCLUDED.complaint_count, notifications = EXCLUDED.notifications,
-                rule_set_id = EXCLUDED.rule_set_id, items = EXCLUDED.items, computed_at = EXCLUDED.computed_at
-            WHERE (current.complaint_count, current.notifications, current.rule_set_id)
-                  IS DISTINCT FROM (EXCLUDED.complaint_count, EXCLUDED.notifications, EXCLUDED.rule_set_id)
+            FROM desired WHERE notifications > 0{NOTIFICATION_UPSERT}
             RETURNING partner_id, cooperation_type, xmax = 0 AS created
         ), deleted AS (
             DELETE FROM {table} AS stale
