@@ -314,7 +314,7 @@ class _NotPlain(Exception):
 _NOT_PLAIN_BYTE = re.compile(rb'["\x00-\x09\x0b\x0c\x0e-\x1f\x7f]')
 
 
-class _QuoteScan:
+class _PlainScan:
     """File-like object for ``copy_expert``: the file's bytes as they are, noting whether any ``"`` or control
     character occurs (a quoted field, a tab…: the file is then read by the row loop, which stops reading as
     soon as one is seen). A bare carriage return or line feed inside a record makes COPY itself fail.
@@ -323,16 +323,17 @@ class _QuoteScan:
 
     def __init__(self, binary):
         self._binary = binary
-        self.quoted = False
+        #: a quote or a control character was seen: the file is not in the plain form
+        self.not_plain = False
 
     def read(self, size: int = -1) -> bytes:
-        if self.quoted:
+        if self.not_plain:
             return b""
         chunk = self._binary.read(size)
         if isinstance(chunk, str):  # pragma: no cover - uploads and files are opened in binary mode
             chunk = chunk.encode("utf-8")
         if _NOT_PLAIN_BYTE.search(chunk):
-            self.quoted = True
+            self.not_plain = True
             return b""
         return chunk
 
@@ -454,20 +455,20 @@ class ComplaintsCopyWriter(BulkWriter):
             f"{', '.join(f'{cell} text' for cell in cells)}) ON COMMIT DROP"
         )
         binary.seek(0)
-        stream = _QuoteScan(binary)
+        stream = _PlainScan(binary)
         with connection.wrap_database_errors:  # psycopg2's own errors as Django's DatabaseError
             cursor.copy_expert(
                 f"COPY {self.raw} ({', '.join(cells)}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')",
                 stream, 1 << 16,
             )
         total = cursor.rowcount
-        if stream.quoted:
+        if stream.not_plain:
             return None
         # Python's csv module gives '' where COPY gives NULL (an empty unquoted field). A record of blank
         # cells (the row loop skips it) has no plain ticket id: such a file takes the row loop.
         texts = [(column, cells[index]) for column, index in zip(plan.columns, plan.indexes, strict=True)
                  if not column.type.cacheable]
-        # Printable ASCII without surrounding spaces: the file has no control character (_QuoteScan), so a
+        # Printable ASCII without surrounding spaces: the file has no control character (_PlainScan), so a
         # value as long in bytes as in characters is ASCII of 0x20-0x7E; Excel's scientific notation needs a '+'.
         plain = " AND ".join(  # NULL (a blank cell) is not plain: coalesced to false below
             f"(octet_length({cell}) = length({cell}) AND length({cell}) <= {int(column.type.max_length)} "
