@@ -76,6 +76,47 @@ def _assessments_write(*, month: dt.date, create: list[dict], update: list[tuple
                fixed={"month": month}, unique=["partner", "cooperation_type", "month"], batch=WRITE_BATCH)
 
 
+def _stored_assessments(*, month: dt.date, low: int | None, high: int | None) -> tuple[dict, dict[int, set[int]]]:
+    """The month's stored results of partners ``low``–``high`` (either end open), locked, by partner-type, and the
+    upgraded tickets each one counts."""
+    stored = MonthlyAssessment.objects.select_for_update().filter(month=month)
+    if low is not None:
+        stored = stored.filter(partner_id__gte=low)
+    if high is not None:
+        stored = stored.filter(partner_id__lte=high)
+    existing = {(row.partner_id, row.cooperation_type): row for row in stored}
+    included: dict[int, set[int]] = {}
+    if existing:
+        for assessment_id, ticket_id in UpgradedComplaintInclusion.objects.filter(
+            assessment_id__in=[row.pk for row in existing.values()]
+        ).values_list("assessment_id", "ticket_id"):
+            included.setdefault(assessment_id, set()).add(ticket_id)
+    return existing, included
+
+
+def _batch_write(*, month: dt.date, to_create: list, to_update: list, updated_values: list, stale: list) -> int:
+    """Write one batch's results: stale ones deleted, new and changed ones upserted, and the upgraded tickets each
+    counts recorded against it (R-M-UPGRADE-ONCE). Returns the number of inclusions written."""
+    if stale:
+        MonthlyAssessment.objects.filter(pk__in=[row.pk for row in stale]).delete()
+    UpgradedComplaintInclusion.objects.filter(assessment_id__in=[row.pk for row, _ in to_update]).delete()
+    _assessments_write(month=month, create=[values for values, _ in to_create],
+                       update=[(row, values) for (row, _), values in zip(to_update, updated_values, strict=True)])
+    counted = [*((values["key"], tickets) for values, tickets in to_create if tickets),
+               *(((row.partner_id, row.cooperation_type), tickets) for row, tickets in to_update if tickets)]
+    if not counted:
+        return 0
+    ids = dict(((partner_id, cooperation_type), pk) for pk, partner_id, cooperation_type in
+               MonthlyAssessment.objects.filter(month=month, partner_id__in={key[0] for key, _ in counted})
+               .values_list("pk", "partner_id", "cooperation_type"))
+    inclusions = [
+        UpgradedComplaintInclusion(ticket_id=ticket_pk, assessment_id=ids[key], month=month)
+        for key, tickets in counted for ticket_pk in sorted(tickets)
+    ]
+    UpgradedComplaintInclusion.objects.bulk_create(inclusions, batch_size=BATCH)
+    return len(inclusions)
+
+
 @transaction.atomic
 def monthly_assessment_run(
     *, month: dt.date, progress: JobProgress | None = None, actor=None, partners: tuple[int, int] | None = None
@@ -111,19 +152,8 @@ def monthly_assessment_run(
         # the batch covers the partner ids from just after the previous batch's up to ``last`` (the last batch up
         # to the end of the range), so every stored result of the range is compared in exactly one batch
         high = last if last is not None else (partners[1] if partners else None)
-        stored = MonthlyAssessment.objects.select_for_update().filter(month=month)
-        if low is not None:
-            stored = stored.filter(partner_id__gte=low)
-        if high is not None:
-            stored = stored.filter(partner_id__lte=high)
+        existing, included = _stored_assessments(month=month, low=low, high=high)
         low = None if high is None else high + 1
-        existing = {(row.partner_id, row.cooperation_type): row for row in stored}
-        included: dict[int, set[int]] = {}
-        if existing:
-            for assessment_id, ticket_id in UpgradedComplaintInclusion.objects.filter(
-                assessment_id__in=[row.pk for row in existing.values()]
-            ).values_list("assessment_id", "ticket_id"):
-                included.setdefault(assessment_id, set()).add(ticket_id)
 
         to_create, to_update, updated_values = [], [], []
         for key in sorted(inputs):
@@ -155,24 +185,8 @@ def monthly_assessment_run(
         if refused_count:
             continue  # nothing more is written: the job refuses once every batch is compared
 
-        if stale:
-            MonthlyAssessment.objects.filter(pk__in=[row.pk for row in stale]).delete()
-        changed_ids = [row.pk for row, _ in to_update]
-        UpgradedComplaintInclusion.objects.filter(assessment_id__in=changed_ids).delete()
-        _assessments_write(month=month, create=[values for values, _ in to_create],
-                           update=[(row, values) for (row, _), values in zip(to_update, updated_values, strict=True)])
-        counted = [*((values["key"], tickets) for values, tickets in to_create if tickets),
-                   *(((row.partner_id, row.cooperation_type), tickets) for row, tickets in to_update if tickets)]
-        if counted:
-            ids = dict(((partner_id, cooperation_type), pk) for pk, partner_id, cooperation_type in
-                       MonthlyAssessment.objects.filter(month=month, partner_id__in={key[0] for key, _ in counted})
-                       .values_list("pk", "partner_id", "cooperation_type"))
-            inclusions = [
-                UpgradedComplaintInclusion(ticket_id=ticket_pk, assessment_id=ids[key], month=month)
-                for key, tickets in counted for ticket_pk in sorted(tickets)
-            ]
-            UpgradedComplaintInclusion.objects.bulk_create(inclusions, batch_size=BATCH)
-            counts["upgraded_complaints_included"] += len(inclusions)
+        counts["upgraded_complaints_included"] += _batch_write(
+            month=month, to_create=to_create, to_update=to_update, updated_values=updated_values, stale=stale)
         counts["created"] += len(to_create)
         counts["updated"] += len(to_update)
         counts["deleted"] += len(stale)
