@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.exports import Column, Exporter, model_columns
 
 from .models import DecisionOverride
-from .registry import describe
+from .registry import describe, item_label
 
 
 def override_columns(overrides_of) -> list[Column]:
@@ -18,28 +18,14 @@ def override_columns(overrides_of) -> list[Column]:
     return [
         Column(_("人工调整"), lambda row: _("是") if overrides_of(row) else ""),
         Column(_("调整内容"), joined(lambda o: _("%(item)s %(old)s → %(new)s") % {
-            "item": item_label(o), "old": describe(o.kind, o.automatic_value), "new": describe(o.kind, o.value)})),
+            "item": item_label(o.kind, o.item), "old": describe(o.kind, o.automatic_value),
+            "new": describe(o.kind, o.value)})),
         Column(_("调整原因"), joined(lambda o: o.reason)),
         Column(_("调整人"), joined(lambda o: o.created_by.username)),
         Column(_("调整审批人"), joined(lambda o: o.approved_by.username if o.approved_by_id else "")),
         Column(_("调整后自动结果已变动"), lambda row: _("是") if any(o.automatic_moved for o in overrides_of(row))
                else ""),
     ]
-
-
-def item_label(override) -> str:
-    spec_items = dict(_items(override.kind))
-    return spec_items.get(override.item, override.item)
-
-
-def _items(kind: str) -> list[tuple[str, str]]:
-    from .registry import override_kind
-
-    try:
-        items = override_kind(kind).items
-    except LookupError:
-        return []
-    return items() if items else []
 
 
 class DecisionOverrideExporter(Exporter):

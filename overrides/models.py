@@ -19,6 +19,7 @@ from partners.choices import CooperationType
 from partners.models import validate_first_of_month
 
 from .choices import APPROVAL_RULES, APPROVER_ROLES, OverrideKind
+from .registry import item_label
 
 NATURAL_KEY = ["kind", "partner", "cooperation_type", "month", "item"]
 
@@ -74,7 +75,8 @@ class DecisionOverride(Approvable):
     def __str__(self) -> str:
         kind = self.get_kind_display()
         typ = f" · {self.get_cooperation_type_display()}" if self.cooperation_type else ""
-        return f"{self.partner.code} {self.partner.name}{typ} · {self.month:%Y-%m} · {kind} {self.item}"
+        item = item_label(self.kind, self.item)
+        return f"{self.partner.code} {self.partner.name}{typ} · {self.month:%Y-%m} · {kind} {item}"
 
     @property
     def approver_role(self) -> str:  # type: ignore[override]

@@ -52,3 +52,12 @@ def describe(kind: str, value) -> str:
         return override_kind(kind).describe(value)
     except LookupError:
         return str(value)
+
+
+def item_label(kind: str, item: str) -> str:
+    """The item as staff read it (收入规模得分 for ``revenue_score``); the key itself where the kind lists none."""
+    try:
+        items = override_kind(kind).items
+    except LookupError:
+        return item
+    return dict(items()).get(item, item) if items else item

@@ -123,6 +123,12 @@ def test_effective_total_is_clamped_like_the_automatic_one_r_m_total(assessed_pa
     assert data["total"] == 80 and data["effective_total"] == 0  # 30 + 50 − 95 → clamped to total_min 0
 
 
+def test_staff_read_the_overridden_item_by_its_label(assessed_partner, staff_user):
+    override = assessment_override(assessed_partner, staff_user)
+    label = str(MonthlyAssessment._meta.get_field("revenue_score").verbose_name)
+    assert str(override).endswith(f"月度考核项目得分 {label}") and "revenue_score" not in str(override)
+
+
 def test_a_pending_override_is_not_in_force(assessed_partner, staff_user):
     assessment_override(assessed_partner, staff_user)
     data = _api(staff_user).get("/api/v1/assessments/", {"partner": "OV1"}).json()["results"][0]
